@@ -1,0 +1,16 @@
+"""Tests: fast hashing, in-memory mail, every background task in-process."""
+
+from config.settings.base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MULIN_SMS_BACKEND = "mulin.notifications.sms.MemorySmsBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MULIN_TASKS_IN_PROCESS = True
+MULIN_TASKS_RAISE = True
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = "memory://"
+MULIN_DEMO = False
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+MULIN_AUDIT_DB_GUARD = False  # tests flush tables; test_audit_guard installs the triggers itself

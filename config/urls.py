@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("mulin.web.urls")),
+    path("accounts/", include("mulin.accounts.urls")),
+    path("org/", include("mulin.organizations.urls")),
+    path("notifications/", include("mulin.notifications.urls")),
+    path("api/v1/", include("mulin.api.urls")),
+    path("system/django-admin/", admin.site.urls),
+]
+
+handler403 = "mulin.web.views.handler_403"
+handler404 = "mulin.web.views.handler_404"

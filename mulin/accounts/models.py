@@ -1,0 +1,74 @@
+"""Login identities. A login account belongs to exactly one Person (organizations.Person);
+most people (residents who never log in) have no account at all."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def new_handle() -> str:
+    return "u" + secrets.token_hex(8)
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, handle: str | None = None, password: str | None = None, **extra: Any) -> User:
+        user = self.model(handle=handle or new_handle(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, handle: str | None = None, password: str | None = None, **extra: Any) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(handle, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A login account. People log in with their mobile number, looked up through the
+    person's blind index; `handle` is an opaque internal name that carries no personal data."""
+
+    handle = models.CharField(_("handle"), max_length=32, unique=True, default=new_handle)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Django admin access: only system administrators (set by the role services).
+    is_staff = models.BooleanField(_("admin site access"), default=False)
+    # Staff and administrators must pass a TOTP second factor (kept in step by role services).
+    needs_second_factor = models.BooleanField(_("needs a second factor"), default=False)
+    # Demo accounts skip the second factor, and only while settings.MULIN_DEMO is on.
+    is_demo = models.BooleanField(_("demo account"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "handle"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self) -> str:
+        return self.handle
+
+
+class UserSession(AbstractBaseSession):
+    """A database session that remembers its account, so that all of an account's sessions can
+    be ended at once (password change, deactivation, administrator action)."""
+
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls) -> Any:
+        from mulin.accounts.sessions import SessionStore
+
+        return SessionStore
+
+    class Meta:
+        verbose_name = _("session")

@@ -1,0 +1,150 @@
+"""Sign-in, second factor, password and session services."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, update_session_auth_hash
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
+
+from mulin.accounts.middleware import LOGIN_AT_KEY
+from mulin.accounts.models import User, UserSession
+from mulin.core.audit import audit_record
+from mulin.core.exceptions import ApplicationError
+
+PENDING_USER_KEY = "mulin_pending_user"
+PENDING_AT_KEY = "mulin_pending_at"
+PENDING_SECONDS = 5 * 60
+
+
+class SignInRefused(ApplicationError):
+    status = 401
+    code = "invalid_credentials"
+
+
+def credentials_message() -> str:
+    # One message for unknown numbers and wrong passwords (ASVS 6.3.8).
+    return _("The mobile number or password is incorrect.")
+
+
+def second_factor_required(user: User) -> bool:
+    """Staff and administrators need a TOTP code; demo accounts are exempt in demo mode only."""
+    if settings.MULIN_DEMO and user.is_demo:
+        return False
+    return user.needs_second_factor
+
+
+def credentials_check(request: HttpRequest, *, phone: str, password: str) -> User | None:
+    """Check phone and password through django-axes; None when refused or locked out.
+
+    Axes counts the failure and sets `request.axes_locked_out`, so callers must look at that
+    flag before saying anything else to the user.
+    """
+    user = authenticate(request, phone=phone, password=password)
+    if user is None:
+        audit_record(verb="login.failed", outcome="fail", data={"locked": bool(getattr(request, "axes_locked_out", False))})
+        return None
+    return user  # type: ignore[return-value]
+
+
+def session_start(request: HttpRequest, user: User, *, device: TOTPDevice | None = None) -> None:
+    """Log the user in with a fresh session id and remember when (for the 12-hour limit)."""
+    login(request, user, backend="mulin.accounts.backends.PhonePasswordBackend")
+    if device is not None:
+        otp_login(request, device)
+    request.session[LOGIN_AT_KEY] = time.time()
+    audit_record(actor_user=user, actor=getattr(user, "person", None), verb="login.succeeded", data={"second_factor": device is not None})
+
+
+def pending_sign_in_set(request: HttpRequest, user: User) -> None:
+    request.session.cycle_key()
+    request.session[PENDING_USER_KEY] = user.pk
+    request.session[PENDING_AT_KEY] = time.time()
+
+
+def pending_sign_in_get(request: HttpRequest) -> User | None:
+    """The account that passed the password step in this session in the last five minutes."""
+    user_id = request.session.get(PENDING_USER_KEY)
+    started = request.session.get(PENDING_AT_KEY, 0)
+    if not user_id or time.time() - float(started) > PENDING_SECONDS:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def pending_sign_in_clear(request: HttpRequest) -> None:
+    request.session.pop(PENDING_USER_KEY, None)
+    request.session.pop(PENDING_AT_KEY, None)
+
+
+def totp_device_confirmed(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def totp_device_for_enrolment(user: User) -> TOTPDevice:
+    """The unconfirmed device that a new staff member is setting up (created once)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+    return device
+
+
+def totp_verify(device: TOTPDevice, code: str) -> bool:
+    """Check a code; django-otp throttles repeated failures on the device itself."""
+    code = (code or "").strip().replace(" ", "")
+    if not code.isdigit() or len(code) != 6:
+        return False
+    allowed, _details = device.verify_is_allowed()
+    if not allowed:
+        return False
+    return bool(device.verify_token(code))
+
+
+@transaction.atomic
+def totp_confirm(device: TOTPDevice, code: str) -> bool:
+    if not totp_verify(device, code):
+        return False
+    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(actor_user=device.user, actor=getattr(device.user, "person", None), verb="mfa.enrolled")
+    return True
+
+
+def sessions_end_for_user(user: User, *, keep_session_key: str | None = None) -> int:
+    """End every web session and API token of an account (except, optionally, the current one)."""
+    sessions = UserSession.objects.filter(user_id=user.pk)
+    if keep_session_key:
+        sessions = sessions.exclude(session_key=keep_session_key)
+    ended, _detail = sessions.delete()
+    AuthToken.objects.filter(user=user).delete()
+    return ended
+
+
+@transaction.atomic
+def password_change(request: HttpRequest, *, user: User, current_password: str, new_password: str) -> None:
+    """Change a password after re-checking the current one; end all other sessions."""
+    if not user.check_password(current_password):
+        raise ValidationError({"current_password": _("Your current password is not correct.")})
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_changed_at"])
+    update_session_auth_hash(request, user)
+    sessions_end_for_user(user, keep_session_key=request.session.session_key)
+    audit_record(actor_user=user, actor=getattr(user, "person", None), verb="password.changed")
+
+
+def api_token_issue(user: User) -> dict[str, Any]:
+    instance, token = AuthToken.objects.create(user=user)
+    audit_record(actor_user=user, actor=getattr(user, "person", None), verb="api_token.issued")
+    return {"token": token, "expiry": instance.expiry}

@@ -1,0 +1,30 @@
+"""Shared pieces of the REST API: the acting person for token-authenticated requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.request import Request
+
+from mulin.organizations.scoping import Actor, actor_for_user
+
+
+def request_actor(request: Request) -> Actor:
+    """The actor behind a DRF request, loaded once per request.
+
+    Token authentication happens inside DRF, after Django's middleware ran, so the
+    middleware's `request.actor` would be anonymous; this one follows `request.user`.
+    """
+    cached: Any = getattr(request, "_mulin_actor", None)
+    if cached is None or cached.user != request.user:
+        cached = actor_for_user(request.user)
+        request._mulin_actor = cached  # type: ignore[attr-defined]
+    return cached
+
+
+class ActorMixin:
+    request: Request
+
+    @property
+    def actor(self) -> Actor:
+        return request_actor(self.request)

@@ -1,0 +1,32 @@
+"""REST API v1. Every endpoint denies by default (IsAuthenticated) and scopes by the actor."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from mulin.accounts.apis import TokenObtainApi, TokenRevokeApi
+from mulin.notifications.apis import NotificationListApi, NotificationReadApi
+from mulin.organizations.apis import (
+    MeApi,
+    OrgUnitDetailApi,
+    OrgUnitListApi,
+    PersonDetailApi,
+    PersonListApi,
+    PersonRevealApi,
+)
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("auth/token/", TokenObtainApi.as_view(), name="token"),
+    path("auth/logout/", TokenRevokeApi.as_view(), name="logout"),
+    path("me/", MeApi.as_view(), name="me"),
+    path("org-units/", OrgUnitListApi.as_view(), name="org-units"),
+    path("org-units/<int:unit_id>/", OrgUnitDetailApi.as_view(), name="org-unit"),
+    path("people/", PersonListApi.as_view(), name="people"),
+    path("people/<int:person_id>/", PersonDetailApi.as_view(), name="person"),
+    path("people/<int:person_id>/reveal/", PersonRevealApi.as_view(), name="person-reveal"),
+    path("notifications/", NotificationListApi.as_view(), name="notifications"),
+    path("notifications/read/", NotificationReadApi.as_view(), name="notifications-read"),
+]

@@ -1,0 +1,44 @@
+"""Infrastructure middleware: request ids for the audit log, no caching of personal pages."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from mulin.core.context import RequestContext, reset_request_context, set_request_context
+
+
+class RequestIdMiddleware:
+    """Give each request an id (echoed in X-Request-ID and error pages) and record the client IP."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        # Only REMOTE_ADDR: X-Forwarded-For is trusted by axes alone, and only when a proxy
+        # count is configured (MULIN_PROXY_COUNT).
+        token = set_request_context(RequestContext(request_id=request_id, ip=request.META.get("REMOTE_ADDR")))
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_context(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class SensitivePageCacheMiddleware:
+    """Forbid caching of every authenticated response: they may show personal data."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
+            response["Cache-Control"] = "no-store, private"
+        return response

@@ -1,0 +1,37 @@
+"""The retention schedule: what is deleted when (PIPL Art. 19/47: keep no longer than needed).
+
+| data | kept for |
+|---|---|
+| audit log | MULIN_AUDIT_RETENTION_DAYS (at least 180; the database refuses younger deletes) |
+| finished background tasks | 30 days |
+| expired sessions | until expiry |
+| sign-in attempt logs (axes) | 180 days |
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from importlib import import_module
+
+from axes.models import AccessLog
+
+from django.conf import settings
+from django.utils import timezone
+
+from mulin.core.audit_guard import MINIMUM_RETENTION_DAYS
+from mulin.core.models import AuditEvent, QueuedTask
+
+
+def purge_expired() -> dict[str, int]:
+    """Delete what the retention schedule says is due, and nothing else; return counts."""
+    now = timezone.now()
+    audit_days = max(settings.MULIN_AUDIT_RETENTION_DAYS, MINIMUM_RETENTION_DAYS)
+    counts = {
+        "audit_events": AuditEvent.objects.filter(created_at__lt=now - timedelta(days=audit_days)).delete()[0],
+        "queued_tasks": QueuedTask.objects.filter(
+            status=QueuedTask.Status.DONE, updated_at__lt=now - timedelta(days=30)
+        ).delete()[0],
+        "access_logs": AccessLog.objects.filter(attempt_time__lt=now - timedelta(days=MINIMUM_RETENTION_DAYS)).delete()[0],
+    }
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    return counts

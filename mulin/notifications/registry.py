@@ -1,0 +1,53 @@
+"""Kinds of notification. Each app declares its own kinds (title and body templates with named
+placeholders, and which outside channels are on by default) in its `kinds.py`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    key: str
+    label: str | Promise
+    title: str | Promise
+    body: str | Promise = ""
+    default_channels: frozenset[str] = field(default_factory=frozenset)  # "email", "sms"
+    # Security messages cannot be switched off.
+    mandatory: bool = False
+
+    def render_title(self, params: dict[str, Any]) -> str:
+        return _safe_format(self.title, params)
+
+    def render_body(self, params: dict[str, Any]) -> str:
+        return _safe_format(self.body, params)
+
+
+def _safe_format(template: str | Promise, params: dict[str, Any]) -> str:
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(template)
+
+
+_KINDS: dict[str, NotificationKind] = {}
+
+
+def register(kind: NotificationKind) -> NotificationKind:
+    _KINDS[kind.key] = kind
+    return kind
+
+
+def get(key: str) -> NotificationKind:
+    try:
+        return _KINDS[key]
+    except KeyError:
+        return NotificationKind(key=key, label=key, title=_("Notification"))
+
+
+def all_kinds() -> list[NotificationKind]:
+    return sorted(_KINDS.values(), key=lambda kind: kind.key)

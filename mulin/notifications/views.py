@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mulin.notifications import registry
+from mulin.notifications.models import NotificationPreference
+from mulin.notifications.selectors import preference_matrix
+from mulin.notifications.services import notification_list_for, notification_mark_read, preferences_set
+
+
+def _person(request: HttpRequest):  # type: ignore[no-untyped-def]
+    person = request.actor.person  # type: ignore[attr-defined]
+    if person is None:
+        raise PermissionDenied(_("This account is not linked to a person."))
+    return person
+
+
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    page = Paginator(notification_list_for(person), 20).get_page(request.GET.get("page"))
+    items = [
+        (n, registry.get(n.kind).render_title(n.params), registry.get(n.kind).render_body(n.params)) for n in page
+    ]
+    return render(request, "notifications/inbox.html", {"page": page, "items": items})
+
+
+@require_POST
+def mark_read_view(request: HttpRequest) -> HttpResponse:
+    notification_mark_read(person=_person(request))
+    return redirect("notifications:inbox")
+
+
+def preferences_view(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    channels = NotificationPreference.Channel.values
+    if request.method == "POST":
+        choices = {
+            (kind.key, channel): request.POST.get(f"{kind.key}:{channel}") == "on"
+            for kind in registry.all_kinds()
+            for channel in channels
+        }
+        preferences_set(person=person, choices=choices)
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"rows": preference_matrix(person), "channels": NotificationPreference.Channel.choices})

@@ -1,0 +1,123 @@
+"""REST endpoints for the tree and people (read, register, audited reveal) and `/me/`."""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mulin.api.base import ActorMixin
+from mulin.organizations.models import OrgUnit
+from mulin.organizations.permissions import access_orgunit_by_id, access_person_by_id
+from mulin.organizations.roles import Capability
+from mulin.organizations.selectors import orgunit_list_visible_to, orgunit_list_where, person_roles, person_search
+from mulin.organizations.serializers import (
+    MeSerializer,
+    OrgUnitSerializer,
+    PersonCreateSerializer,
+    PersonSerializer,
+    RevealRequestSerializer,
+    RevealResponseSerializer,
+)
+from mulin.organizations.services import person_register, person_reveal
+
+
+class MeApi(ActorMixin, APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        actor = self.actor
+        scopes = [
+            {"capability": capability.value, "unit_paths": list(actor.scope_paths(capability))}
+            for capability in Capability
+            if actor.scope_paths(capability)
+        ]
+        data = {
+            "person": actor.person,
+            "roles": person_roles(actor.person) if actor.person else [],
+            "scopes": scopes,
+            "needs_second_factor": request.user.needs_second_factor,  # type: ignore[union-attr]
+            "demo_account": request.user.is_demo,  # type: ignore[union-attr]
+        }
+        return Response(MeSerializer(data).data)
+
+
+class OrgUnitFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=OrgUnit.Kind.choices)
+    parent = django_filters.NumberFilter(field_name="parent_id")
+
+    class Meta:
+        model = OrgUnit
+        fields = ["kind", "parent"]
+
+
+class OrgUnitListApi(ActorMixin, generics.ListAPIView):
+    serializer_class = OrgUnitSerializer
+    filterset_class = OrgUnitFilter
+    pagination_class = None  # the visible tree is small (hundreds of units) and read whole
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return orgunit_list_visible_to(self.actor)
+
+
+class OrgUnitDetailApi(ActorMixin, APIView):
+    @extend_schema(responses=OrgUnitSerializer)
+    def get(self, request: Request, unit_id: int) -> Response:
+        return Response(OrgUnitSerializer(access_orgunit_by_id(self.actor, unit_id)).data)
+
+
+class PersonListApi(ActorMixin, generics.ListCreateAPIView):
+    serializer_class = PersonSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        unit = None
+        if self.request.query_params.get("unit"):
+            unit = access_orgunit_by_id(self.actor, self.request.query_params["unit"])
+        return person_search(self.actor, query=self.request.query_params.get("q", "")[:50], unit=unit).order_by("-id")
+
+    def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+        if not self.actor.can_anywhere(Capability.PEOPLE_VIEW):
+            raise PermissionDenied(_("You may not see the list of people."))
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Part of the name"),
+            OpenApiParameter("unit", int, description="Community, compound or branch id"),
+        ]
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=PersonCreateSerializer, responses={201: PersonSerializer})
+    def post(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+        if not self.actor.can_anywhere(Capability.PEOPLE_MANAGE):
+            raise PermissionDenied(_("You may not register people."))
+        serializer = PersonCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data["home_unit"] = orgunit_list_where(self.actor, Capability.PEOPLE_MANAGE).filter(pk=data["home_unit"]).first()
+        if data["home_unit"] is None:
+            raise ValidationError({"home_unit": [_("Choose a community, compound or building where you may register people.")]})
+        person = person_register(actor=self.actor, **data)
+        return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+
+class PersonDetailApi(ActorMixin, APIView):
+    @extend_schema(responses=PersonSerializer)
+    def get(self, request: Request, person_id: int) -> Response:
+        return Response(PersonSerializer(access_person_by_id(self.actor, person_id)).data)
+
+
+class PersonRevealApi(ActorMixin, APIView):
+    @extend_schema(request=RevealRequestSerializer, responses=RevealResponseSerializer)
+    def post(self, request: Request, person_id: int) -> Response:
+        person = access_person_by_id(self.actor, person_id)
+        serializer = RevealRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        field = serializer.validated_data["field"]
+        return Response({"field": field, "value": person_reveal(actor=self.actor, person=person, field=field)})

@@ -1,0 +1,310 @@
+"""Registering many people at once: the spreadsheet import and the demo street use this.
+
+All or nothing: every draft is validated first (identity checksums, duplicates inside the batch
+and against the database, units in the actor's scope); if any row fails, nothing is written and
+the errors come back per row. Existing people (same ID number, or same phone when there is no
+ID number) are updated in place only where a value differs, so importing a file twice changes
+nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mulin.core.audit import audit_record
+from mulin.core.crypto import blind_index
+from mulin.core.normalizers import birth_date_from_id_number, gender_from_id_number, normalize_id_number, normalize_phone
+from mulin.organizations.models import OrgUnit, PartyMembership, Person, Role, RoleAssignment, Skill, VolunteerProfile
+from mulin.organizations.roles import Capability
+from mulin.organizations.scoping import Actor
+
+K = OrgUnit.Kind
+HOME_KINDS = frozenset({K.COMMUNITY, K.COMPOUND, K.BUILDING})
+BRANCH_KINDS = frozenset({K.BRANCH, K.PARTY_GROUP})
+
+
+@dataclass
+class PersonDraft:
+    """One person as read from a row; units already resolved by the caller."""
+
+    full_name: str
+    home_unit: OrgUnit | None
+    phone: str = ""
+    id_number: str = ""
+    address: str = ""
+    gender: str = ""
+    email: str = ""
+    branch: OrgUnit | None = None
+    party_status: str = ""
+    joined_on: dt.date | None = None
+    volunteer_skills: list[str] = field(default_factory=list)
+    volunteer_community: OrgUnit | None = None
+    row: int = 0  # the source row number, for error reports
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+class RowErrors(ValidationError):
+    """Validation failed for some rows: `rows` maps row number → {field: [messages]}."""
+
+    def __init__(self, rows: dict[int, dict[str, list[str]]]) -> None:
+        self.rows = rows
+        super().__init__(_("%(count)d rows have errors; nothing was imported.") % {"count": len(rows)})
+
+
+@dataclass
+class _Clean:
+    draft: PersonDraft
+    phone: str
+    phone_index: str | None
+    id_number: str
+    id_number_index: str | None
+
+
+def _validate(actor: Actor, drafts: Sequence[PersonDraft]) -> tuple[list[_Clean], dict[int, dict[str, list[str]]]]:
+    errors: dict[int, dict[str, list[str]]] = {}
+    cleaned: list[_Clean] = []
+    seen_phone: dict[str, int] = {}
+    seen_id: dict[str, int] = {}
+
+    def add(row: int, name: str, message: str) -> None:
+        errors.setdefault(row, {}).setdefault(name, []).append(message)
+
+    for draft in drafts:
+        row = draft.row
+        if not draft.full_name.strip():
+            add(row, "full_name", _("The name is missing."))
+        elif len(draft.full_name.strip()) > 50:
+            add(row, "full_name", _("The name is longer than 50 characters."))
+        if draft.home_unit is None:
+            add(row, "home_unit", _("Unknown community, compound or building."))
+        elif draft.home_unit.kind not in HOME_KINDS:
+            add(row, "home_unit", _("Choose a community, compound or building."))
+        elif not actor.can(Capability.PEOPLE_MANAGE, draft.home_unit.path):
+            add(row, "home_unit", _("You may not register people in %(unit)s.") % {"unit": draft.home_unit.name})
+        if draft.party_status or draft.branch is not None:
+            if draft.branch is None or draft.branch.kind not in BRANCH_KINDS:
+                add(row, "branch", _("Unknown party branch."))
+            elif not actor.can(Capability.PEOPLE_MANAGE, draft.branch.path):
+                add(row, "branch", _("You may not manage members of %(unit)s.") % {"unit": draft.branch.name})
+            if draft.party_status not in PartyMembership.Status.values:
+                add(row, "party_status", _("Choose applicant, probationary member or full member."))
+        if set(draft.volunteer_skills) - set(Skill.values):
+            add(row, "volunteer_skills", _("Unknown skill."))
+        if len(draft.address) > 200:
+            add(row, "address", _("The address is longer than 200 characters."))
+        phone = id_number = ""
+        if draft.phone:
+            try:
+                phone = normalize_phone(draft.phone)
+            except ValidationError as exc:
+                add(row, "phone", exc.messages[0])
+        if draft.id_number:
+            try:
+                id_number = normalize_id_number(draft.id_number)
+            except ValidationError as exc:
+                add(row, "id_number", exc.messages[0])
+        if not phone and not id_number and "phone" not in errors.get(row, {}) and "id_number" not in errors.get(row, {}):
+            add(row, "phone", _("Give a mobile number or an ID number so the person can be recognised."))
+        phone_index = blind_index("phone", phone) if phone else None
+        id_index = blind_index("id_number", id_number) if id_number else None
+        if phone_index and phone_index in seen_phone:
+            add(row, "phone", _("The same mobile number is also in row %(row)d.") % {"row": seen_phone[phone_index]})
+        if id_index and id_index in seen_id:
+            add(row, "id_number", _("The same ID number is also in row %(row)d.") % {"row": seen_id[id_index]})
+        if phone_index:
+            seen_phone.setdefault(phone_index, row)
+        if id_index:
+            seen_id.setdefault(id_index, row)
+        cleaned.append(_Clean(draft, phone, phone_index, id_number, id_index))
+    return cleaned, errors
+
+
+def _match_existing(cleaned: list[_Clean], errors: dict[int, dict[str, list[str]]]) -> dict[int, Person]:
+    """Find people already registered, by ID number first, then by phone; report conflicts."""
+    id_indexes = [c.id_number_index for c in cleaned if c.id_number_index]
+    phone_indexes = [c.phone_index for c in cleaned if c.phone_index]
+    by_id: dict[str, Person] = {}
+    by_phone: dict[str, Person] = {}
+    for start in range(0, max(len(id_indexes), len(phone_indexes)), 500):
+        for person in Person.objects.filter(id_number_index__in=id_indexes[start : start + 500]):
+            by_id[person.id_number_index or ""] = person
+        for person in Person.objects.filter(phone_index__in=phone_indexes[start : start + 500]):
+            by_phone[person.phone_index or ""] = person
+    matched: dict[int, Person] = {}
+    for clean in cleaned:
+        person_by_id = by_id.get(clean.id_number_index or "")
+        person_by_phone = by_phone.get(clean.phone_index or "")
+        if person_by_id and person_by_phone and person_by_id.pk != person_by_phone.pk:
+            errors.setdefault(clean.draft.row, {}).setdefault("phone", []).append(
+                _("This mobile number belongs to another registered person.")
+            )
+            continue
+        person = person_by_id or person_by_phone
+        if person is not None:
+            if person.id_number_index and clean.id_number_index and person.id_number_index != clean.id_number_index:
+                errors.setdefault(clean.draft.row, {}).setdefault("id_number", []).append(
+                    _("This mobile number is registered with a different ID number.")
+                )
+                continue
+            matched[clean.draft.row] = person
+    return matched
+
+
+def _apply(person: Person, clean: _Clean) -> list[str]:
+    """Copy the draft's values onto `person`; return the names of fields that changed."""
+    draft = clean.draft
+    wanted = {
+        "full_name": draft.full_name.strip(),
+        "home_unit_id": draft.home_unit.pk if draft.home_unit else None,
+        "address": draft.address.strip(),
+        "email": draft.email.strip(),
+    }
+    if clean.phone:
+        wanted.update(phone=clean.phone, phone_index=clean.phone_index)
+    if clean.id_number:
+        birth = birth_date_from_id_number(clean.id_number)
+        wanted.update(
+            id_number=clean.id_number,
+            id_number_index=clean.id_number_index,
+            birth_year=birth.year,
+            gender=gender_from_id_number(clean.id_number),
+        )
+    elif draft.gender:
+        wanted["gender"] = draft.gender
+    changed = []
+    for name, value in wanted.items():
+        if getattr(person, name) != value:
+            setattr(person, name, value)
+            changed.append(name)
+    return changed
+
+
+@transaction.atomic
+def person_bulk_register(*, actor: Actor, drafts: Sequence[PersonDraft], source: str = "import") -> BulkResult:
+    """Register or update many people at once, all or nothing.
+
+    Raise RowErrors (a ValidationError) listing every bad row; nothing is written then.
+    """
+    if not actor.can_anywhere(Capability.PEOPLE_MANAGE):
+        raise PermissionDenied(_("You may not register people."))
+    cleaned, errors = _validate(actor, drafts)
+    matched = _match_existing(cleaned, errors)
+    if errors:
+        raise RowErrors(errors)
+
+    now = timezone.now()
+    to_create: list[Person] = []
+    to_update: dict[int, Person] = {}
+    update_fields: set[str] = set()
+    row_person: dict[int, Person] = {}
+    for clean in cleaned:
+        person = matched.get(clean.draft.row) or Person()
+        changed = _apply(person, clean)
+        if person.pk is None:
+            to_create.append(person)
+        elif changed:
+            person.updated_at = now
+            to_update[person.pk] = person
+            update_fields.update(changed)
+        row_person[clean.draft.row] = person
+    Person.objects.bulk_create(to_create, batch_size=500)
+    if to_update:
+        Person.objects.bulk_update(list(to_update.values()), [*sorted(update_fields), "updated_at"], batch_size=500)
+
+    changed_ids = (
+        set(to_update)
+        | _sync_memberships(cleaned, row_person, now)
+        | _sync_roles(cleaned, row_person)
+        | _sync_volunteers(cleaned, row_person, now)
+    )
+    matched_ids = {person.pk for person in matched.values()}
+    result = BulkResult(
+        created=len(to_create),
+        updated=len(changed_ids & matched_ids),
+        unchanged=len(matched_ids - changed_ids),
+    )
+    audit_record(
+        actor=actor.person,
+        verb="person.bulk_registered",
+        data={"source": source, "created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+    )
+    return result
+
+
+def _sync_memberships(cleaned: list[_Clean], row_person: dict[int, Person], now: dt.datetime) -> set[int]:
+    """Create or change party memberships; return the ids of people whose membership changed."""
+    wanted = {
+        row_person[c.draft.row].pk: c.draft for c in cleaned if c.draft.branch is not None and c.draft.party_status
+    }
+    if not wanted:
+        return set()
+    existing = {m.person_id: m for m in PartyMembership.objects.filter(person_id__in=list(wanted))}
+    create, update = [], []
+    for person_id, draft in wanted.items():
+        assert draft.branch is not None
+        joined = draft.joined_on.isoformat() if draft.joined_on else ""
+        membership = existing.get(person_id)
+        if membership is None:
+            create.append(PartyMembership(person_id=person_id, branch=draft.branch, status=draft.party_status, joined_on=joined))
+        elif (membership.branch_id, membership.status, membership.joined_on) != (draft.branch.pk, draft.party_status, joined):
+            membership.branch, membership.status, membership.joined_on = draft.branch, draft.party_status, joined
+            membership.updated_at = now
+            update.append(membership)
+    PartyMembership.objects.bulk_create(create, batch_size=500)
+    PartyMembership.objects.bulk_update(update, ["branch", "status", "joined_on", "updated_at"], batch_size=500)
+    return {m.person_id for m in create} | {m.person_id for m in update}
+
+
+def _sync_roles(cleaned: list[_Clean], row_person: dict[int, Person]) -> set[int]:
+    """Give residents, members and volunteers their roles; return ids of people who gained one."""
+    wanted: set[tuple[int, str, int]] = set()
+    for clean in cleaned:
+        person = row_person[clean.draft.row]
+        if clean.draft.home_unit is not None:
+            wanted.add((person.pk, Role.RESIDENT, clean.draft.home_unit.pk))
+        if clean.draft.branch is not None and clean.draft.party_status:
+            wanted.add((person.pk, Role.PARTY_MEMBER, clean.draft.branch.pk))
+        if clean.draft.volunteer_skills and clean.draft.volunteer_community is not None:
+            wanted.add((person.pk, Role.VOLUNTEER, clean.draft.volunteer_community.pk))
+    person_ids = {person_id for person_id, _role, _unit in wanted}
+    existing: set[tuple[int, str, int]] = set()
+    for start in range(0, len(person_ids), 500):
+        chunk = sorted(person_ids)[start : start + 500]
+        existing |= set(
+            RoleAssignment.objects.filter(
+                person_id__in=chunk, role__in=[Role.RESIDENT, Role.PARTY_MEMBER, Role.VOLUNTEER]
+            ).values_list("person_id", "role", "unit_id")
+        )
+    missing = sorted(wanted - existing)
+    RoleAssignment.objects.bulk_create([RoleAssignment(person_id=p, role=r, unit_id=u) for p, r, u in missing], batch_size=500)
+    return {person_id for person_id, _role, _unit in missing}
+
+
+def _sync_volunteers(cleaned: list[_Clean], row_person: dict[int, Person], now: dt.datetime) -> set[int]:
+    wanted = {row_person[c.draft.row].pk: sorted(set(c.draft.volunteer_skills)) for c in cleaned if c.draft.volunteer_skills}
+    if not wanted:
+        return set()
+    existing = {v.person_id: v for v in VolunteerProfile.objects.filter(person_id__in=list(wanted))}
+    create = [VolunteerProfile(person_id=p, skills=s) for p, s in wanted.items() if p not in existing]
+    update = []
+    for person_id, skills in wanted.items():
+        profile = existing.get(person_id)
+        if profile is not None and profile.skills != skills:
+            profile.skills, profile.updated_at = skills, now
+            update.append(profile)
+    VolunteerProfile.objects.bulk_create(create, batch_size=500)
+    VolunteerProfile.objects.bulk_update(update, ["skills", "updated_at"], batch_size=500)
+    return {v.person_id for v in create} | {v.person_id for v in update}

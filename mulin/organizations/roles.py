@@ -1,0 +1,89 @@
+"""What each role allows, and where. The single table every permission decision reads.
+
+A role is held at a unit. Its capabilities apply to that unit's subtree, except where
+`scope` widens them to the enclosing community (a resident of 南八苑 may read 南苑社区's public
+structure, not just their compound's). Later modules add their capabilities here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from mulin.organizations.models import OrgUnit, Role
+
+K = OrgUnit.Kind
+
+
+class Capability(StrEnum):
+    ORG_VIEW = "org.view"  # see units of the tree
+    ORG_MANAGE = "org.manage"  # create, rename, move units
+    PEOPLE_VIEW = "people.view"  # list people and see their masked details
+    PEOPLE_REVEAL = "people.reveal"  # see a full phone / ID / address (audited)
+    PEOPLE_MANAGE = "people.manage"  # register and edit people, import and export
+    ROLES_MANAGE = "roles.manage"  # grant and revoke roles
+    AUDIT_VIEW = "audit.view"  # read the audit log
+    SECURITY_MANAGE = "security.manage"  # unlock accounts, reset second factors, end sessions
+    ADMIN_SITE = "admin.site"  # the Django admin
+
+
+class Scope(StrEnum):
+    UNIT = "unit"  # the subtree of the unit the role is held at
+    COMMUNITY = "community"  # the subtree of the enclosing community (or partner unit)
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    unit_kinds: frozenset[str]
+    capabilities: frozenset[Capability]
+    is_staff: bool  # staff must pass a second factor at login
+    scope: Scope = Scope.UNIT
+
+
+C = Capability
+_ORG_WIDE = frozenset({K.DISTRICT, K.STREET})
+_PARTY_ORGS = frozenset({K.PARTY_COMMITTEE, K.GENERAL_BRANCH, K.BRANCH, K.PARTY_GROUP})
+
+ROLE_SPECS: dict[str, RoleSpec] = {
+    Role.RESIDENT: RoleSpec(frozenset({K.COMMUNITY, K.COMPOUND, K.BUILDING}), frozenset({C.ORG_VIEW}), False, Scope.COMMUNITY),
+    Role.PARTY_MEMBER: RoleSpec(_PARTY_ORGS, frozenset({C.ORG_VIEW}), False, Scope.COMMUNITY),
+    Role.VOLUNTEER: RoleSpec(frozenset({K.COMMUNITY, K.TEAM, K.COMPOUND}), frozenset({C.ORG_VIEW}), False, Scope.COMMUNITY),
+    Role.BRANCH_SECRETARY: RoleSpec(
+        _PARTY_ORGS, frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL}), True
+    ),
+    Role.COMMUNITY_WORKER: RoleSpec(
+        frozenset({K.COMMUNITY}), frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE}), True
+    ),
+    Role.COMMUNITY_SECRETARY: RoleSpec(
+        frozenset({K.COMMUNITY}),
+        frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.ROLES_MANAGE}),
+        True,
+    ),
+    Role.PARTNER_CONTACT: RoleSpec(frozenset({K.PARTNER_UNIT}), frozenset({C.ORG_VIEW, C.PEOPLE_VIEW}), False),
+    Role.STREET_ADMIN: RoleSpec(
+        _ORG_WIDE,
+        frozenset({C.ORG_VIEW, C.ORG_MANAGE, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.ROLES_MANAGE}),
+        True,
+    ),
+    # Separation of duties (等保 三权分立): the system administrator runs the system but reads no
+    # full personal data and cannot touch the audit log; the auditor only reads the log.
+    Role.SYSTEM_ADMIN: RoleSpec(
+        _ORG_WIDE, frozenset({C.ORG_VIEW, C.ORG_MANAGE, C.PEOPLE_VIEW, C.ROLES_MANAGE, C.ADMIN_SITE}), True
+    ),
+    Role.SECURITY_ADMIN: RoleSpec(_ORG_WIDE, frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.SECURITY_MANAGE}), True),
+    Role.AUDIT_ADMIN: RoleSpec(_ORG_WIDE, frozenset({C.AUDIT_VIEW}), True),
+}
+
+# Which roles a holder of ROLES_MANAGE may grant: never more than they hold themselves.
+GRANTABLE_BY: dict[str, frozenset[str]] = {
+    Role.COMMUNITY_SECRETARY: frozenset(
+        {Role.RESIDENT, Role.PARTY_MEMBER, Role.VOLUNTEER, Role.BRANCH_SECRETARY, Role.COMMUNITY_WORKER}
+    ),
+    Role.STREET_ADMIN: frozenset(
+        {
+            Role.RESIDENT, Role.PARTY_MEMBER, Role.VOLUNTEER, Role.BRANCH_SECRETARY, Role.COMMUNITY_WORKER,
+            Role.COMMUNITY_SECRETARY, Role.PARTNER_CONTACT, Role.STREET_ADMIN,
+        }
+    ),
+    Role.SYSTEM_ADMIN: frozenset(ROLE_SPECS) ,
+}

@@ -1,0 +1,160 @@
+"""Who is acting and where their roles reach. The one place that decides visibility.
+
+Every selector in every app filters through `scope_q(actor, capability, path_field)`: the
+OR of one indexed range per unit at which the actor holds the capability. Deny by default:
+an actor with no grant for a capability gets an empty filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from mulin.organizations.models import PATH_SEGMENT, OrgUnit, Person, RoleAssignment
+from mulin.organizations.roles import ROLE_SPECS, Capability, Scope
+
+if TYPE_CHECKING:
+    from mulin.accounts.models import User
+
+
+def path_successor(path: str) -> str:
+    """The smallest path that sorts after every path in `path`'s subtree."""
+    head, last = path[:-PATH_SEGMENT], int(path[-PATH_SEGMENT:])
+    return f"{head}{last + 1:0{PATH_SEGMENT}d}"
+
+
+def subtree_q(path_field: str, path: str) -> Q:
+    """Rows whose `path_field` lies in the subtree rooted at `path` (the root included)."""
+    if path == "":
+        return Q()
+    return Q(**{f"{path_field}__gte": path, f"{path_field}__lt": path_successor(path)})
+
+
+def minimal_paths(paths: Iterable[str]) -> tuple[str, ...]:
+    """Drop paths that lie inside another path of the set."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(root) for root in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    unit_id: int
+    unit_path: str
+    unit_kind: str
+    scope_path: str
+
+
+@dataclass
+class Actor:
+    """The person behind a request (or a command) with their role grants."""
+
+    user: User | None
+    person: Person | None
+    grants: tuple[Grant, ...] = ()
+    is_system: bool = False
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def system(cls) -> Actor:
+        """All capabilities everywhere: for demo seeding, imports run by commands, and tasks."""
+        return cls(user=None, person=None, is_system=True)
+
+    @classmethod
+    def anonymous(cls) -> Actor:
+        return cls(user=None, person=None)
+
+    @property
+    def person_id(self) -> int | None:
+        return self.person.pk if self.person is not None else None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.is_system or self.person is not None
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(grant.role for grant in self.grants)
+
+    @cached_property
+    def is_staff(self) -> bool:
+        return any(ROLE_SPECS[grant.role].is_staff for grant in self.grants)
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    def scope_paths(self, capability: Capability) -> tuple[str, ...]:
+        """Roots of the subtrees in which the actor holds `capability`."""
+        if self.is_system:
+            return ("",)
+        key = f"paths:{capability}"
+        if key not in self._cache:
+            self._cache[key] = minimal_paths(
+                grant.scope_path for grant in self.grants if capability in ROLE_SPECS[grant.role].capabilities
+            )
+        return self._cache[key]
+
+    def can(self, capability: Capability, unit_path: str) -> bool:
+        """Whether the actor holds `capability` at the unit with this path."""
+        return any(unit_path.startswith(root) for root in self.scope_paths(capability))
+
+    def can_anywhere(self, capability: Capability) -> bool:
+        return bool(self.scope_paths(capability))
+
+    def community_paths(self) -> tuple[str, ...]:
+        """Roots of the communities (or partner units) the actor belongs to, for public items."""
+        return self.scope_paths(Capability.ORG_VIEW)
+
+
+def scope_q(actor: Actor, capability: Capability, path_field: str) -> Q:
+    """A filter for rows whose `path_field` lies where `actor` holds `capability`."""
+    paths = actor.scope_paths(capability)
+    if not paths:
+        return Q(pk__in=[])
+    combined = Q()
+    for path in paths:
+        if path == "":
+            return Q()
+        combined |= subtree_q(path_field, path)
+    return combined
+
+
+def actor_for_person(person: Person | None, user: User | None = None) -> Actor:
+    """Load an actor's grants in two queries (roles with units, then enclosing communities)."""
+    if person is None:
+        return Actor(user=user, person=None)
+    assignments = list(RoleAssignment.objects.filter(person=person).select_related("unit"))
+    wanted = {
+        ancestor
+        for assignment in assignments
+        if ROLE_SPECS[assignment.role].scope == Scope.COMMUNITY
+        for ancestor in assignment.unit.ancestor_paths + [assignment.unit.path]
+    }
+    enclosing = dict(
+        OrgUnit.objects.filter(
+            path__in=wanted, kind__in=[OrgUnit.Kind.COMMUNITY, OrgUnit.Kind.PARTNER_UNIT]
+        ).values_list("path", "kind")
+    ) if wanted else {}
+    grants = []
+    for assignment in assignments:
+        unit = assignment.unit
+        scope_path = unit.path
+        if ROLE_SPECS[assignment.role].scope == Scope.COMMUNITY:
+            candidates = [p for p in [*unit.ancestor_paths, unit.path] if p in enclosing]
+            scope_path = candidates[-1] if candidates else unit.path
+        grants.append(Grant(assignment.role, unit.pk, unit.path, unit.kind, scope_path))
+    return Actor(user=user, person=person, grants=tuple(grants))
+
+
+def actor_for_user(user: Any) -> Actor:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Actor.anonymous()
+    person = Person.objects.filter(user=user).first()
+    return actor_for_person(person, user=user)

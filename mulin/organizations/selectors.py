@@ -1,0 +1,74 @@
+"""Reads of the tree and of people, always scoped to the actor."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from mulin.organizations.models import OrgUnit, Person, RoleAssignment
+from mulin.organizations.roles import Capability
+from mulin.organizations.scoping import Actor, scope_q, subtree_q
+
+
+def orgunit_list_visible_to(actor: Actor, *, kinds: list[str] | None = None) -> QuerySet[OrgUnit]:
+    """Units in the subtrees where the actor may see the organisation, in tree order."""
+    units = OrgUnit.objects.filter(scope_q(actor, Capability.ORG_VIEW, "path"), is_active=True)
+    if kinds:
+        units = units.filter(kind__in=kinds)
+    return units.select_related("parent").order_by("path")
+
+
+def orgunit_list_where(actor: Actor, capability: Capability, *, kinds: list[str] | None = None) -> QuerySet[OrgUnit]:
+    """Units at which the actor holds `capability` (e.g. communities a worker may register people in)."""
+    units = OrgUnit.objects.filter(scope_q(actor, capability, "path"), is_active=True)
+    if kinds:
+        units = units.filter(kind__in=kinds)
+    return units.order_by("path")
+
+
+def orgunit_get_by_name_path(names: list[str]) -> OrgUnit | None:
+    """Find a unit by its chain of names from a root, e.g. ["拱墅区", "大关街道", "南苑社区"]."""
+    unit = None
+    for name in names:
+        unit = OrgUnit.objects.filter(parent=unit, name=name).first()
+        if unit is None:
+            return None
+    return unit
+
+
+def person_list_visible_to(actor: Actor, capability: Capability = Capability.PEOPLE_VIEW) -> QuerySet[Person]:
+    """People the actor may see with `capability`: always themselves, plus everyone who lives,
+    belongs to a branch or holds a role inside the actor's scope."""
+    own = Q(pk=actor.person_id) if actor.person_id else Q(pk__in=[])
+    if actor.is_system:
+        visible = Q()
+    elif actor.can_anywhere(capability):
+        role_in_scope = RoleAssignment.objects.filter(person=OuterRef("pk")).filter(
+            scope_q(actor, capability, "unit__path")
+        )
+        visible = (
+            own
+            | scope_q(actor, capability, "home_unit__path")
+            | scope_q(actor, capability, "party_membership__branch__path")
+            | Q(Exists(role_in_scope))
+        )
+    else:
+        visible = own
+    return Person.objects.filter(visible).select_related("home_unit", "party_membership__branch")
+
+
+def person_search(
+    actor: Actor, *, query: str = "", unit: OrgUnit | None = None, include_inactive: bool = False
+) -> QuerySet[Person]:
+    """People visible to the actor, filtered by name and by where they live, by name order."""
+    people = person_list_visible_to(actor)
+    if not include_inactive:
+        people = people.filter(is_active=True)
+    if query:
+        people = people.filter(full_name__contains=query.strip())
+    if unit is not None:
+        people = people.filter(subtree_q("home_unit__path", unit.path) | subtree_q("party_membership__branch__path", unit.path))
+    return people.order_by("full_name", "pk")
+
+
+def person_roles(person: Person) -> QuerySet[RoleAssignment]:
+    return person.role_assignments.select_related("unit").order_by("unit__path", "role")

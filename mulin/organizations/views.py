@@ -1,0 +1,100 @@
+"""People and the organisation tree in the browser. Thin: parse, call one selector or service,
+render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mulin.core.exceptions import ApplicationError
+from mulin.core.masking import mask_address, mask_id_number, mask_phone
+from mulin.organizations.forms import PersonForm, PersonSearchForm
+from mulin.organizations.models import OrgUnit
+from mulin.organizations.permissions import REVEALABLE_FIELDS, access_person_by_id, can_reveal_person
+from mulin.organizations.roles import Capability
+from mulin.organizations.selectors import orgunit_list_visible_to, orgunit_list_where, person_roles, person_search
+from mulin.organizations.services import person_register, person_reveal
+
+K = OrgUnit.Kind
+HOME_KINDS = [K.COMMUNITY, K.COMPOUND, K.BUILDING]
+
+
+def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return request.actor  # type: ignore[attr-defined]
+
+
+def person_list_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not actor.can_anywhere(Capability.PEOPLE_VIEW):
+        raise PermissionDenied(_("You may not see the list of people."))
+    units = orgunit_list_where(actor, Capability.PEOPLE_VIEW, kinds=[K.COMMUNITY, K.COMPOUND, K.BRANCH])
+    form = PersonSearchForm(request.GET or None, units=units)
+    query, unit = "", None
+    if form.is_valid():
+        query, unit = form.cleaned_data["q"], form.cleaned_data["unit"]
+    page = Paginator(person_search(actor, query=query, unit=unit), 25).get_page(request.GET.get("page"))
+    rows = [(person, mask_phone(person.phone)) for person in page]
+    return render(request, "organizations/person_list.html", {"form": form, "page": page, "rows": rows})
+
+
+def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    actor = _actor(request)
+    person = access_person_by_id(actor, person_id)
+    context = {
+        "person": person,
+        "masked": {
+            "phone": mask_phone(person.phone),
+            "id_number": mask_id_number(person.id_number),
+            "address": mask_address(person.address),
+        },
+        "can_reveal": can_reveal_person(actor, person),
+        "roles": person_roles(person),
+        "membership": getattr(person, "party_membership", None),
+        "volunteer": getattr(person, "volunteer_profile", None),
+    }
+    return render(request, "organizations/person_detail.html", context)
+
+
+@require_POST
+def person_reveal_view(request: HttpRequest, person_id: int, field: str) -> HttpResponse:
+    """Show one field in full (htmx swaps the masked value); writes one audit row."""
+    actor = _actor(request)
+    person = access_person_by_id(actor, person_id)
+    if field not in REVEALABLE_FIELDS:
+        return HttpResponse(status=404)
+    value = person_reveal(actor=actor, person=person, field=field)
+    return render(
+        request, "organizations/_masked_field.html", {"person": person, "field": field, "value": value, "revealed": True}
+    )
+
+
+def person_create_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    units = orgunit_list_where(actor, Capability.PEOPLE_MANAGE, kinds=HOME_KINDS)
+    if not actor.can_anywhere(Capability.PEOPLE_MANAGE):
+        raise PermissionDenied(_("You may not register people."))
+    form = PersonForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = person_register(actor=actor, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            for field, errors in exc.extra.items():
+                form.add_error(field, errors)
+        else:
+            messages.success(request, _("%(name)s has been registered.") % {"name": person.full_name})
+            return redirect("organizations:person", person_id=person.pk)
+    return render(request, "organizations/person_form.html", {"form": form})
+
+
+def orgunit_tree_view(request: HttpRequest) -> HttpResponse:
+    units = orgunit_list_visible_to(_actor(request))
+    return render(request, "organizations/orgunit_tree.html", {"units": units})

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from mulin.notifications.services import unread_count
+from mulin.organizations.models import OrgUnit
+from mulin.web import navigation
+
+
+def _street_name() -> str:
+    def load() -> str:
+        street = OrgUnit.objects.filter(kind=OrgUnit.Kind.STREET).order_by("path").values_list("name", flat=True).first()
+        return street or ""
+
+    return cache.get_or_set("mulin:street_name", load, 300) or ""
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """What the page frame needs: menu, display preferences, demo notice."""
+    actor = getattr(request, "actor", None)
+    signed_in = actor is not None and request.user.is_authenticated
+    return {
+        "nav_items": navigation.items_for(actor) if signed_in else [],
+        "large_text": getattr(request, "large_text", False),
+        "demo_mode": settings.MULIN_DEMO,
+        "street_name": _street_name(),
+        "actor": actor if signed_in else None,
+        "unread_notifications": unread_count(actor.person) if signed_in and actor.person else 0,
+    }

@@ -31,6 +31,5 @@ def lockout_response(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRes
         return JsonResponse({"detail": lockout_message(), "code": "locked"}, status=429)
     from mulin.accounts.forms import LoginForm
 
-    form = LoginForm(request)
-    form.add_error(None, lockout_message())
-    return render(request, "accounts/login.html", {"form": form}, status=429)
+    form = LoginForm(request, initial={"phone": request.POST.get("phone", "")})
+    return render(request, "accounts/login.html", {"form": form, "locked_message": lockout_message()}, status=429)

@@ -1,0 +1,42 @@
+"""Shared fixtures: the actor for a person, API and web clients signed in as someone."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from mulin.organizations.scoping import actor_for_person
+
+
+@pytest.fixture(autouse=True)
+def _clean_registries(settings):  # type: ignore[no-untyped-def]
+    from mulin.notifications.sms import MemorySmsBackend
+
+    MemorySmsBackend.outbox.clear()
+    yield
+
+
+@pytest.fixture
+def actor_of():  # type: ignore[no-untyped-def]
+    return actor_for_person
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    on_postgres = connection.vendor == "postgresql"
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL to a PostgreSQL server")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture
+def street(db):  # type: ignore[no-untyped-def]
+    from mulin.organizations.tests.factories import build_street
+
+    return build_street()

@@ -56,7 +56,6 @@ INSTALLED_APPS = [
     "mulin.notifications",
     "mulin.web",
     "mulin.demo",
-
 ]
 
 MIDDLEWARE = [
@@ -185,7 +184,9 @@ AXES_LOCKOUT_CALLABLE = "mulin.accounts.lockout.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("MULIN_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_int("MULIN_PROXY_COUNT", 0) else ["REMOTE_ADDR"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_int("MULIN_PROXY_COUNT", 0) else ["REMOTE_ADDR"]
+)
 
 OTP_TOTP_ISSUER = "Mulin"
 

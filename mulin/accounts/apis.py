@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.auth import TokenAuthentication
@@ -15,13 +16,14 @@ from rest_framework.views import APIView
 
 from mulin.accounts import services
 from mulin.accounts.lockout import lockout_message
-from django.utils.translation import gettext as _
 
 
 class TokenRequestSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=32)
     password = serializers.CharField(max_length=256, trim_whitespace=False)
-    otp = serializers.CharField(max_length=8, required=False, allow_blank=True, help_text="TOTP code, for staff accounts.")
+    otp = serializers.CharField(
+        max_length=8, required=False, allow_blank=True, help_text="TOTP code, for staff accounts."
+    )
 
 
 TokenResponseSerializer = inline_serializer(
@@ -46,13 +48,17 @@ class TokenObtainApi(APIView):
             return Response({"detail": lockout_message(), "code": "locked"}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None:
             return Response(
-                {"detail": services.credentials_message(), "code": "invalid_credentials"}, status=status.HTTP_401_UNAUTHORIZED
+                {"detail": services.credentials_message(), "code": "invalid_credentials"},
+                status=status.HTTP_401_UNAUTHORIZED,
             )
         if services.second_factor_required(user):
             device = services.totp_device_confirmed(user)
             if device is None:
                 return Response(
-                    {"detail": _("Set up your authenticator app by signing in on the web first."), "code": "otp_setup_required"},
+                    {
+                        "detail": _("Set up your authenticator app by signing in on the web first."),
+                        "code": "otp_setup_required",
+                    },
                     status=status.HTTP_401_UNAUTHORIZED,
                 )
             if not services.totp_verify(device, data.get("otp", "")):

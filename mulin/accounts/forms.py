@@ -13,7 +13,10 @@ class LoginForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "tel", "autofocus": True}),
     )
     password = forms.CharField(
-        label=_("Password"), max_length=256, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"),
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, request: HttpRequest, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -38,7 +41,9 @@ class PasswordChangeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=" ".join(str(text) for text in password_validators_help_texts()),
     )
-    new_password_again = forms.CharField(label=_("New password again"), strip=False, max_length=256, widget=forms.PasswordInput)
+    new_password_again = forms.CharField(
+        label=_("New password again"), strip=False, max_length=256, widget=forms.PasswordInput
+    )
 
     def clean(self) -> dict:  # type: ignore[type-arg]
         cleaned = super().clean() or {}

@@ -26,11 +26,11 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and request.session.get(LOGIN_AT_KEY) is not None:
-            if time.time() - float(request.session[LOGIN_AT_KEY]) > settings.MULIN_SESSION_ABSOLUTE_SECONDS:
-                logout(request)
-                messages.info(request, _("Your session has ended after 12 hours. Please sign in again."))
-                return redirect(settings.LOGIN_URL)
+        login_at = request.session.get(LOGIN_AT_KEY) if request.user.is_authenticated else None
+        if login_at is not None and time.time() - float(login_at) > settings.MULIN_SESSION_ABSOLUTE_SECONDS:
+            logout(request)
+            messages.info(request, _("Your session has ended after 12 hours. Please sign in again."))
+            return redirect(settings.LOGIN_URL)
         return self.get_response(request)
 
 

@@ -52,7 +52,9 @@ def credentials_check(request: HttpRequest, *, phone: str, password: str) -> Use
     """
     user = authenticate(request, phone=phone, password=password)
     if user is None:
-        audit_record(verb="login.failed", outcome="fail", data={"locked": bool(getattr(request, "axes_locked_out", False))})
+        audit_record(
+            verb="login.failed", outcome="fail", data={"locked": bool(getattr(request, "axes_locked_out", False))}
+        )
         return None
     return user  # type: ignore[return-value]
 
@@ -63,7 +65,12 @@ def session_start(request: HttpRequest, user: User, *, device: TOTPDevice | None
     if device is not None:
         otp_login(request, device)
     request.session[LOGIN_AT_KEY] = time.time()
-    audit_record(actor_user=user, actor=getattr(user, "person", None), verb="login.succeeded", data={"second_factor": device is not None})
+    audit_record(
+        actor_user=user,
+        actor=getattr(user, "person", None),
+        verb="login.succeeded",
+        data={"second_factor": device is not None},
+    )
 
 
 def pending_sign_in_set(request: HttpRequest, user: User) -> None:

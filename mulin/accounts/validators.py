@@ -22,14 +22,18 @@ class CharacterClassValidator:
             )
 
     def get_help_text(self) -> str:
-        return _("Your password must mix at least three of: lower-case letters, upper-case letters, digits and symbols.")
+        return _(
+            "Your password must mix at least three of: lower-case letters, upper-case letters, digits and symbols."
+        )
 
 
 class LocalWordValidator:
     def validate(self, password: str, user: Any = None) -> None:
         lowered = password.lower()
         if any(word in lowered for word in _LOCAL_WORDS):
-            raise ValidationError(_("Your password contains a word that is too easy to guess here."), code="password_local_word")
+            raise ValidationError(
+                _("Your password contains a word that is too easy to guess here."), code="password_local_word"
+            )
 
     def get_help_text(self) -> str:
         return _("Your password must not contain the street's or the platform's name.")

@@ -25,7 +25,9 @@ from mulin.accounts.forms import LoginForm, PasswordChangeForm, TotpForm
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, {request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return str(settings.LOGIN_REDIRECT_URL)
 
@@ -38,7 +40,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.credentials_check(request, phone=form.cleaned_data["phone"], password=form.cleaned_data["password"])
+        user = services.credentials_check(
+            request, phone=form.cleaned_data["phone"], password=form.cleaned_data["password"]
+        )
         if user is not None:
             if not services.second_factor_required(user):
                 services.session_start(request, user)
@@ -93,7 +97,11 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/enrol.html",
-        {"form": form, "qr_data_uri": qr.svg_data_uri(scale=4), "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))},
+        {
+            "form": form,
+            "qr_data_uri": qr.svg_data_uri(scale=4),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        },
     )
 
 

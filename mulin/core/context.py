@@ -12,7 +12,8 @@ class RequestContext:
     ip: str | None = None
 
 
-_current: ContextVar[RequestContext] = ContextVar("mulin_request_context", default=RequestContext())
+_EMPTY = RequestContext()  # frozen, so sharing it as the default is safe
+_current: ContextVar[RequestContext] = ContextVar("mulin_request_context", default=_EMPTY)  # noqa: B039
 
 
 def current_request_context() -> RequestContext:

@@ -49,7 +49,9 @@ def normalize_id_number(value: str) -> str:
     """Return an 18-character resident ID number (GB 11643-1999) after checking its checksum."""
     text = _SEPARATORS.sub("", _half_width(str(value or "")).strip()).upper()
     if re.fullmatch(r"\d{15}", text):
-        raise ValidationError(_("15-digit ID numbers are no longer accepted; enter the 18-digit number."), code="legacy_id")
+        raise ValidationError(
+            _("15-digit ID numbers are no longer accepted; enter the 18-digit number."), code="legacy_id"
+        )
     if re.fullmatch(r"\d\.\d+E\+17", text):
         raise ValidationError(
             _("This ID number was turned into a number by Excel and lost its last digits; format the column as text."),
@@ -60,7 +62,9 @@ def normalize_id_number(value: str) -> str:
     try:
         dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
-        raise ValidationError(_("The birth date inside this ID number is not a real date."), code="invalid_id") from None
+        raise ValidationError(
+            _("The birth date inside this ID number is not a real date."), code="invalid_id"
+        ) from None
     if id_number_check_digit(text[:17]) != text[17]:
         raise ValidationError(_("The ID number's check digit is wrong; please check it."), code="invalid_id_checksum")
     return text

@@ -14,7 +14,6 @@ from datetime import timedelta
 from importlib import import_module
 
 from axes.models import AccessLog
-
 from django.conf import settings
 from django.utils import timezone
 
@@ -31,7 +30,9 @@ def purge_expired() -> dict[str, int]:
         "queued_tasks": QueuedTask.objects.filter(
             status=QueuedTask.Status.DONE, updated_at__lt=now - timedelta(days=30)
         ).delete()[0],
-        "access_logs": AccessLog.objects.filter(attempt_time__lt=now - timedelta(days=MINIMUM_RETENTION_DAYS)).delete()[0],
+        "access_logs": AccessLog.objects.filter(attempt_time__lt=now - timedelta(days=MINIMUM_RETENTION_DAYS)).delete()[
+            0
+        ],
     }
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
     return counts

@@ -10,8 +10,33 @@ from mulin.demo.daguan import GIVEN_CHARS, SURNAMES
 
 REGION_CODE = "330105"  # 拱墅区
 MOBILE_PREFIXES = [
-    "130", "131", "132", "133", "135", "136", "137", "139", "150", "151", "152", "153", "155", "156",
-    "158", "159", "177", "180", "181", "182", "183", "185", "186", "187", "188", "189", "199",
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "156",
+    "158",
+    "159",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "199",
 ]
 
 
@@ -33,7 +58,9 @@ class PeopleFactory:
 
     def id_number(self, birth: dt.date, gender: str) -> str:
         while True:
-            sequence = self.rng.randint(0, 99) * 10 + (self.rng.choice([1, 3, 5, 7, 9]) if gender == "male" else self.rng.choice([0, 2, 4, 6, 8]))
+            sequence = self.rng.randint(0, 99) * 10 + (
+                self.rng.choice([1, 3, 5, 7, 9]) if gender == "male" else self.rng.choice([0, 2, 4, 6, 8])
+            )
             first17 = f"{REGION_CODE}{birth:%Y%m%d}{sequence:03d}"
             number = first17 + id_number_check_digit(first17)
             if number not in self.used_ids:

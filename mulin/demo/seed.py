@@ -47,11 +47,20 @@ def build_tree(actor: Actor) -> dict[str, OrgUnit]:
         return unit
 
     district = add(None, K.DISTRICT, daguan.DISTRICT)
-    street = add(district, K.STREET, daguan.STREET, address="杭州市拱墅区大关路", latitude=Decimal("30.306200"), longitude=Decimal("120.150000"))
+    street = add(
+        district,
+        K.STREET,
+        daguan.STREET,
+        address="杭州市拱墅区大关路",
+        latitude=Decimal("30.306200"),
+        longitude=Decimal("120.150000"),
+    )
     add(street, K.PARTY_COMMITTEE, daguan.STREET_PARTY_COMMITTEE)
     for community_name, spec in daguan.COMMUNITIES.items():
         lat, lng = daguan.COORDINATES[community_name]
-        community = add(street, K.COMMUNITY, community_name, latitude=Decimal(f"{lat:.6f}"), longitude=Decimal(f"{lng:.6f}"))
+        community = add(
+            street, K.COMMUNITY, community_name, latitude=Decimal(f"{lat:.6f}"), longitude=Decimal(f"{lng:.6f}")
+        )
         add(community, K.RESIDENTS_COMMITTEE, f"{community_name[:-2]}社区居民委员会")
         party_kind, party_name = spec["party"]
         party = add(community, party_kind, party_name)
@@ -84,7 +93,9 @@ def _building(units: dict[str, OrgUnit], compound: str, rng: random.Random) -> O
     return rng.choice(buildings)
 
 
-def build_demo_accounts(actor: Actor, units: dict[str, OrgUnit], people: PeopleFactory, rng: random.Random) -> list[Person]:
+def build_demo_accounts(
+    actor: Actor, units: dict[str, OrgUnit], people: PeopleFactory, rng: random.Random
+) -> list[Person]:
     """The README's demo accounts, plus the people the source article names."""
     accounts = []
     for phone, name, role, unit_name, compound, extra in daguan.DEMO_ACCOUNTS:
@@ -94,7 +105,9 @@ def build_demo_accounts(actor: Actor, units: dict[str, OrgUnit], people: PeopleF
         account_create(actor=actor, person=person, password=daguan.DEMO_PASSWORD, is_demo=True)
         accounts.append(person)
     for name, role, unit_name, compound, extra in daguan.NAMED_PEOPLE:
-        person = _named_person(actor, units, people, rng, name=name, phone=people.phone(), compound=compound, extra=extra)
+        person = _named_person(
+            actor, units, people, rng, name=name, phone=people.phone(), compound=compound, extra=extra
+        )
         role_grant(actor=actor, person=person, role=role, unit=units[unit_name])
     return accounts
 
@@ -146,7 +159,11 @@ def build_population(actor: Actor, units: dict[str, OrgUnit], people: PeopleFact
                     is_member = rng.random() < 0.16
                     is_volunteer = rng.random() < (0.35 if is_member else 0.08)
                     status = rng.choices(
-                        [PartyMembership.Status.FULL, PartyMembership.Status.PROBATIONARY, PartyMembership.Status.APPLICANT],
+                        [
+                            PartyMembership.Status.FULL,
+                            PartyMembership.Status.PROBATIONARY,
+                            PartyMembership.Status.APPLICANT,
+                        ],
                         weights=[88, 7, 5],
                     )[0]
                     drafts.append(
@@ -159,7 +176,9 @@ def build_population(actor: Actor, units: dict[str, OrgUnit], people: PeopleFact
                             address=people.address(compound_name, f"{b}幢"),
                             branch=rng.choice(branches) if is_member else None,
                             party_status=status if is_member else "",
-                            joined_on=dt.date(max(birth.year + 19, rng.randint(1965, 2024)), rng.randint(1, 12), 1) if is_member else None,
+                            joined_on=dt.date(max(birth.year + 19, rng.randint(1965, 2024)), rng.randint(1, 12), 1)
+                            if is_member
+                            else None,
                             volunteer_skills=rng.sample(skills, rng.randint(1, 3)) if is_volunteer else [],
                             volunteer_community=community if is_volunteer else None,
                         )
@@ -188,6 +207,9 @@ def build_daguan() -> DemoStreet:
     notification_send(
         kind="street.announcement",
         recipients=accounts,
-        params={"subject": "欢迎使用睦邻 · Welcome to Mulin", "text": "大关街道演示数据已就绪。The Daguan demo street is ready."},
+        params={
+            "subject": "欢迎使用睦邻 · Welcome to Mulin",
+            "text": "大关街道演示数据已就绪。The Daguan demo street is ready.",
+        },
     )
     return DemoStreet(units=units, created=True)

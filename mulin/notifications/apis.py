@@ -41,7 +41,9 @@ class NotificationListApi(ActorMixin, generics.ListAPIView):
 
 class NotificationReadApi(ActorMixin, APIView):
     @extend_schema(
-        request=inline_serializer("NotificationReadRequest", {"ids": serializers.ListField(child=serializers.IntegerField(), required=False)}),
+        request=inline_serializer(
+            "NotificationReadRequest", {"ids": serializers.ListField(child=serializers.IntegerField(), required=False)}
+        ),
         responses=inline_serializer("NotificationReadResponse", {"marked": serializers.IntegerField()}),
     )
     def post(self, request: Request) -> Response:

@@ -37,7 +37,9 @@ class NotificationPreference(BaseModel):
         EMAIL = "email", _("E-mail")
         SMS = "sms", _("SMS")
 
-    person = models.ForeignKey("organizations.Person", on_delete=models.CASCADE, related_name="notification_preferences")
+    person = models.ForeignKey(
+        "organizations.Person", on_delete=models.CASCADE, related_name="notification_preferences"
+    )
     kind = models.CharField(max_length=64)
     channel = models.CharField(max_length=8, choices=Channel)
     enabled = models.BooleanField(default=True)

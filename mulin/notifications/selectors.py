@@ -10,7 +10,9 @@ def preference_matrix(person: Any) -> list[dict[str, Any]]:
     """One row per kind with the effective on/off state of each outside channel."""
     stored = {
         (kind, channel): enabled
-        for kind, channel, enabled in NotificationPreference.objects.filter(person=person).values_list("kind", "channel", "enabled")
+        for kind, channel, enabled in NotificationPreference.objects.filter(person=person).values_list(
+            "kind", "channel", "enabled"
+        )
     }
     rows = []
     for kind in registry.all_kinds():

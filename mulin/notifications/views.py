@@ -24,9 +24,7 @@ def _person(request: HttpRequest):  # type: ignore[no-untyped-def]
 def inbox_view(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     page = Paginator(notification_list_for(person), 20).get_page(request.GET.get("page"))
-    items = [
-        (n, registry.get(n.kind).render_title(n.params), registry.get(n.kind).render_body(n.params)) for n in page
-    ]
+    items = [(n, registry.get(n.kind).render_title(n.params), registry.get(n.kind).render_body(n.params)) for n in page]
     return render(request, "notifications/inbox.html", {"page": page, "items": items})
 
 
@@ -48,4 +46,8 @@ def preferences_view(request: HttpRequest) -> HttpResponse:
         preferences_set(person=person, choices=choices)
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"rows": preference_matrix(person), "channels": NotificationPreference.Channel.choices})
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"rows": preference_matrix(person), "channels": NotificationPreference.Channel.choices},
+    )

@@ -100,9 +100,13 @@ class PersonListApi(ActorMixin, generics.ListCreateAPIView):
         serializer = PersonCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data["home_unit"] = orgunit_list_where(self.actor, Capability.PEOPLE_MANAGE).filter(pk=data["home_unit"]).first()
+        data["home_unit"] = (
+            orgunit_list_where(self.actor, Capability.PEOPLE_MANAGE).filter(pk=data["home_unit"]).first()
+        )
         if data["home_unit"] is None:
-            raise ValidationError({"home_unit": [_("Choose a community, compound or building where you may register people.")]})
+            raise ValidationError(
+                {"home_unit": [_("Choose a community, compound or building where you may register people.")]}
+            )
         person = person_register(actor=self.actor, **data)
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
 

@@ -20,7 +20,12 @@ from django.utils.translation import gettext as _
 
 from mulin.core.audit import audit_record
 from mulin.core.crypto import blind_index
-from mulin.core.normalizers import birth_date_from_id_number, gender_from_id_number, normalize_id_number, normalize_phone
+from mulin.core.normalizers import (
+    birth_date_from_id_number,
+    gender_from_id_number,
+    normalize_id_number,
+    normalize_phone,
+)
 from mulin.organizations.models import OrgUnit, PartyMembership, Person, Role, RoleAssignment, Skill, VolunteerProfile
 from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor
@@ -116,7 +121,12 @@ def _validate(actor: Actor, drafts: Sequence[PersonDraft]) -> tuple[list[_Clean]
                 id_number = normalize_id_number(draft.id_number)
             except ValidationError as exc:
                 add(row, "id_number", exc.messages[0])
-        if not phone and not id_number and "phone" not in errors.get(row, {}) and "id_number" not in errors.get(row, {}):
+        if (
+            not phone
+            and not id_number
+            and "phone" not in errors.get(row, {})
+            and "id_number" not in errors.get(row, {})
+        ):
             add(row, "phone", _("Give a mobile number or an ID number so the person can be recognised."))
         phone_index = blind_index("phone", phone) if phone else None
         id_index = blind_index("id_number", id_number) if id_number else None
@@ -258,8 +268,14 @@ def _sync_memberships(cleaned: list[_Clean], row_person: dict[int, Person], now:
         joined = draft.joined_on.isoformat() if draft.joined_on else ""
         membership = existing.get(person_id)
         if membership is None:
-            create.append(PartyMembership(person_id=person_id, branch=draft.branch, status=draft.party_status, joined_on=joined))
-        elif (membership.branch_id, membership.status, membership.joined_on) != (draft.branch.pk, draft.party_status, joined):
+            create.append(
+                PartyMembership(person_id=person_id, branch=draft.branch, status=draft.party_status, joined_on=joined)
+            )
+        elif (membership.branch_id, membership.status, membership.joined_on) != (
+            draft.branch.pk,
+            draft.party_status,
+            joined,
+        ):
             membership.branch, membership.status, membership.joined_on = draft.branch, draft.party_status, joined
             membership.updated_at = now
             update.append(membership)
@@ -289,12 +305,16 @@ def _sync_roles(cleaned: list[_Clean], row_person: dict[int, Person]) -> set[int
             ).values_list("person_id", "role", "unit_id")
         )
     missing = sorted(wanted - existing)
-    RoleAssignment.objects.bulk_create([RoleAssignment(person_id=p, role=r, unit_id=u) for p, r, u in missing], batch_size=500)
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(person_id=p, role=r, unit_id=u) for p, r, u in missing], batch_size=500
+    )
     return {person_id for person_id, _role, _unit in missing}
 
 
 def _sync_volunteers(cleaned: list[_Clean], row_person: dict[int, Person], now: dt.datetime) -> set[int]:
-    wanted = {row_person[c.draft.row].pk: sorted(set(c.draft.volunteer_skills)) for c in cleaned if c.draft.volunteer_skills}
+    wanted = {
+        row_person[c.draft.row].pk: sorted(set(c.draft.volunteer_skills)) for c in cleaned if c.draft.volunteer_skills
+    }
     if not wanted:
         return set()
     existing = {v.person_id: v for v in VolunteerProfile.objects.filter(person_id__in=list(wanted))}

@@ -63,9 +63,7 @@ class OrgUnit(BaseModel):
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="orgunit_unique_name_per_parent"),
-            models.UniqueConstraint(
-                fields=["name"], condition=Q(parent__isnull=True), name="orgunit_unique_root_name"
-            ),
+            models.UniqueConstraint(fields=["name"], condition=Q(parent__isnull=True), name="orgunit_unique_root_name"),
             models.CheckConstraint(
                 condition=Q(team_category="") | Q(kind="team"), name="orgunit_team_category_only_on_teams"
             ),
@@ -157,7 +155,9 @@ class PartyMembership(BaseModel):
         FULL = "full", _("Full member")
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="party_membership")
-    branch = models.ForeignKey(OrgUnit, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="party_members")
+    branch = models.ForeignKey(
+        OrgUnit, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="party_members"
+    )
     status = EncryptedTextField(_("status"))
     joined_on = EncryptedTextField(_("joined on"))
 

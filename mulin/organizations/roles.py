@@ -45,12 +45,14 @@ _ORG_WIDE = frozenset({K.DISTRICT, K.STREET})
 _PARTY_ORGS = frozenset({K.PARTY_COMMITTEE, K.GENERAL_BRANCH, K.BRANCH, K.PARTY_GROUP})
 
 ROLE_SPECS: dict[str, RoleSpec] = {
-    Role.RESIDENT: RoleSpec(frozenset({K.COMMUNITY, K.COMPOUND, K.BUILDING}), frozenset({C.ORG_VIEW}), False, Scope.COMMUNITY),
-    Role.PARTY_MEMBER: RoleSpec(_PARTY_ORGS, frozenset({C.ORG_VIEW}), False, Scope.COMMUNITY),
-    Role.VOLUNTEER: RoleSpec(frozenset({K.COMMUNITY, K.TEAM, K.COMPOUND}), frozenset({C.ORG_VIEW}), False, Scope.COMMUNITY),
-    Role.BRANCH_SECRETARY: RoleSpec(
-        _PARTY_ORGS, frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL}), True
+    Role.RESIDENT: RoleSpec(
+        frozenset({K.COMMUNITY, K.COMPOUND, K.BUILDING}), frozenset({C.ORG_VIEW}), False, Scope.COMMUNITY
     ),
+    Role.PARTY_MEMBER: RoleSpec(_PARTY_ORGS, frozenset({C.ORG_VIEW}), False, Scope.COMMUNITY),
+    Role.VOLUNTEER: RoleSpec(
+        frozenset({K.COMMUNITY, K.TEAM, K.COMPOUND}), frozenset({C.ORG_VIEW}), False, Scope.COMMUNITY
+    ),
+    Role.BRANCH_SECRETARY: RoleSpec(_PARTY_ORGS, frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL}), True),
     Role.COMMUNITY_WORKER: RoleSpec(
         frozenset({K.COMMUNITY}), frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE}), True
     ),
@@ -81,9 +83,15 @@ GRANTABLE_BY: dict[str, frozenset[str]] = {
     ),
     Role.STREET_ADMIN: frozenset(
         {
-            Role.RESIDENT, Role.PARTY_MEMBER, Role.VOLUNTEER, Role.BRANCH_SECRETARY, Role.COMMUNITY_WORKER,
-            Role.COMMUNITY_SECRETARY, Role.PARTNER_CONTACT, Role.STREET_ADMIN,
+            Role.RESIDENT,
+            Role.PARTY_MEMBER,
+            Role.VOLUNTEER,
+            Role.BRANCH_SECRETARY,
+            Role.COMMUNITY_WORKER,
+            Role.COMMUNITY_SECRETARY,
+            Role.PARTNER_CONTACT,
+            Role.STREET_ADMIN,
         }
     ),
-    Role.SYSTEM_ADMIN: frozenset(ROLE_SPECS) ,
+    Role.SYSTEM_ADMIN: frozenset(ROLE_SPECS),
 }

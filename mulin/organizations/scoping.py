@@ -135,13 +135,17 @@ def actor_for_person(person: Person | None, user: User | None = None) -> Actor:
         ancestor
         for assignment in assignments
         if ROLE_SPECS[assignment.role].scope == Scope.COMMUNITY
-        for ancestor in assignment.unit.ancestor_paths + [assignment.unit.path]
+        for ancestor in [*assignment.unit.ancestor_paths, assignment.unit.path]
     }
-    enclosing = dict(
-        OrgUnit.objects.filter(
-            path__in=wanted, kind__in=[OrgUnit.Kind.COMMUNITY, OrgUnit.Kind.PARTNER_UNIT]
-        ).values_list("path", "kind")
-    ) if wanted else {}
+    enclosing = (
+        dict(
+            OrgUnit.objects.filter(
+                path__in=wanted, kind__in=[OrgUnit.Kind.COMMUNITY, OrgUnit.Kind.PARTNER_UNIT]
+            ).values_list("path", "kind")
+        )
+        if wanted
+        else {}
+    )
     grants = []
     for assignment in assignments:
         unit = assignment.unit

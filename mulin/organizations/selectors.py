@@ -66,7 +66,9 @@ def person_search(
     if query:
         people = people.filter(full_name__contains=query.strip())
     if unit is not None:
-        people = people.filter(subtree_q("home_unit__path", unit.path) | subtree_q("party_membership__branch__path", unit.path))
+        people = people.filter(
+            subtree_q("home_unit__path", unit.path) | subtree_q("party_membership__branch__path", unit.path)
+        )
     return people.order_by("full_name", "pk")
 
 

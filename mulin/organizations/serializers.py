@@ -24,7 +24,18 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrgUnit
-        fields = ["id", "name", "kind", "parent_id", "depth", "path", "team_category", "address", "latitude", "longitude"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "parent_id",
+            "depth",
+            "path",
+            "team_category",
+            "address",
+            "latitude",
+            "longitude",
+        ]
         read_only_fields = fields
 
 
@@ -49,7 +60,18 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "full_name", "gender", "birth_year", "phone", "id_number", "address", "home_unit", "party_branch", "is_active"]
+        fields = [
+            "id",
+            "full_name",
+            "gender",
+            "birth_year",
+            "phone",
+            "id_number",
+            "address",
+            "home_unit",
+            "party_branch",
+            "is_active",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField())

@@ -20,7 +20,12 @@ from mulin.accounts.services import sessions_end_for_user
 from mulin.core.audit import audit_record
 from mulin.core.crypto import blind_index
 from mulin.core.exceptions import StateConflict
-from mulin.core.normalizers import birth_date_from_id_number, gender_from_id_number, normalize_id_number, normalize_phone
+from mulin.core.normalizers import (
+    birth_date_from_id_number,
+    gender_from_id_number,
+    normalize_id_number,
+    normalize_phone,
+)
 from mulin.organizations.models import (
     OrgUnit,
     PartyMembership,
@@ -162,7 +167,9 @@ def person_register(
         raise ValidationError({"home_unit": _("Choose a community, compound or building.")})
     fields = _identity_fields(phone, id_number)
     _ensure_identity_free(fields)
-    person = Person(full_name=full_name.strip(), home_unit=home_unit, address=address.strip(), shows_full_name=shows_full_name)
+    person = Person(
+        full_name=full_name.strip(), home_unit=home_unit, address=address.strip(), shows_full_name=shows_full_name
+    )
     person.gender = gender
     for name, value in fields.items():
         setattr(person, name, value)
@@ -177,7 +184,9 @@ def person_register(
     return person
 
 
-PERSON_EDITABLE_FIELDS = frozenset({"full_name", "gender", "phone", "id_number", "address", "home_unit", "shows_full_name", "is_active"})
+PERSON_EDITABLE_FIELDS = frozenset(
+    {"full_name", "gender", "phone", "id_number", "address", "home_unit", "shows_full_name", "is_active"}
+)
 
 
 @transaction.atomic
@@ -236,7 +245,12 @@ def party_membership_set(
 
 @transaction.atomic
 def volunteer_profile_set(
-    *, actor: Actor, person: Person, skills: Iterable[str], availability: Iterable[str], community: OrgUnit | None = None
+    *,
+    actor: Actor,
+    person: Person,
+    skills: Iterable[str],
+    availability: Iterable[str],
+    community: OrgUnit | None = None,
 ) -> VolunteerProfile:
     """Record what a volunteer offers and when; the person becomes a volunteer of `community`
     (default: where they live)."""

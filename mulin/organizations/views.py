@@ -69,7 +69,9 @@ def person_reveal_view(request: HttpRequest, person_id: int, field: str) -> Http
         return HttpResponse(status=404)
     value = person_reveal(actor=actor, person=person, field=field)
     return render(
-        request, "organizations/_masked_field.html", {"person": person, "field": field, "value": value, "revealed": True}
+        request,
+        "organizations/_masked_field.html",
+        {"person": person, "field": field, "value": value, "revealed": True},
     )
 
 

@@ -13,7 +13,9 @@ from mulin.web import navigation
 
 def _street_name() -> str:
     def load() -> str:
-        street = OrgUnit.objects.filter(kind=OrgUnit.Kind.STREET).order_by("path").values_list("name", flat=True).first()
+        street = (
+            OrgUnit.objects.filter(kind=OrgUnit.Kind.STREET).order_by("path").values_list("name", flat=True).first()
+        )
         return street or ""
 
     return cache.get_or_set("mulin:street_name", load, 300) or ""

@@ -6,13 +6,21 @@ from mulin.web.navigation import NavItem, register
 register(NavItem("home", _("Home"), "web:home", lambda actor: True, order=0, icon="🏠"))
 register(
     NavItem(
-        "lockouts", _("Locked sign-ins"), "web:lockouts",
-        lambda actor: actor.can_anywhere(Capability.SECURITY_MANAGE), order=880, icon="🔒",
+        "lockouts",
+        _("Locked sign-ins"),
+        "web:lockouts",
+        lambda actor: actor.can_anywhere(Capability.SECURITY_MANAGE),
+        order=880,
+        icon="🔒",
     )
 )
 register(
     NavItem(
-        "audit", _("Audit log"), "web:audit_log",
-        lambda actor: actor.can_anywhere(Capability.AUDIT_VIEW), order=900, icon="📜",
+        "audit",
+        _("Audit log"),
+        "web:audit_log",
+        lambda actor: actor.can_anywhere(Capability.AUDIT_VIEW),
+        order=900,
+        icon="📜",
     )
 )

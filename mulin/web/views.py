@@ -67,8 +67,14 @@ def _safe_next(request: HttpRequest) -> str:
 def text_size_view(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(_safe_next(request))
     size = "large" if request.POST.get("size") == "large" else "normal"
-    response.set_cookie(TEXT_SIZE_COOKIE, size, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
-                        secure=settings.SESSION_COOKIE_SECURE)
+    response.set_cookie(
+        TEXT_SIZE_COOKIE,
+        size,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
     return response
 
 
@@ -119,5 +125,3 @@ def handler_404(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def handler_403(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "403.html", {"exception": exception}, status=403)
-
-

@@ -100,8 +100,19 @@ def build_street() -> Street:
     partner = OrgUnitFactory(kind=K.PARTNER_UNIT, name="九洲大药房", parent=street)
     partner_branch = OrgUnitFactory(kind=K.BRANCH, name="九洲大药房党支部", parent=partner)
     return Street(
-        district, street, nanyuan, nanyuan_compound, nanyuan_building, nanyuan_party, nanyuan_branch,
-        cuiyu, cuiyu_compound, cuiyu_building, cuiyu_branch, partner, partner_branch,
+        district,
+        street,
+        nanyuan,
+        nanyuan_compound,
+        nanyuan_building,
+        nanyuan_party,
+        nanyuan_branch,
+        cuiyu,
+        cuiyu_compound,
+        cuiyu_building,
+        cuiyu_branch,
+        partner,
+        partner_branch,
     )
 
 
@@ -118,7 +129,9 @@ def make_person(
     able to sign in with TEST_PASSWORD."""
     person = PersonFactory(home_unit=home, **fields)
     if member_of is not None:
-        party_membership_set(actor=SYSTEM, person=person, branch=member_of, status=PartyMembership.Status.FULL, joined_on=None)
+        party_membership_set(
+            actor=SYSTEM, person=person, branch=member_of, status=PartyMembership.Status.FULL, joined_on=None
+        )
     if role is not None and role != Role.RESIDENT:
         role_grant(actor=SYSTEM, person=person, role=role, unit=at or home)
     if with_account:
@@ -137,4 +150,4 @@ def login_user(person: Person) -> User:
 
 
 def random_digits(n: int) -> str:
-    return "".join(random.choice("0123456789") for _ in range(n))  # noqa: S311
+    return "".join(random.choice("0123456789") for _ in range(n))

@@ -39,7 +39,8 @@ demo: migrate
 	MULIN_DEMO=1 $(BIN)/python manage.py seed_demo
 
 run: demo
-	@echo "Mulin is starting on http://127.0.0.1:$(PORT)/ (demo mode)"
+	@echo "Mulin is starting on http://127.0.0.1:$(PORT)/ (demo mode; periodic jobs run in-process)"
+	MULIN_DEMO=1 $(BIN)/python manage.py run_scheduler & \
 	MULIN_DEMO=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev

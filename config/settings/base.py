@@ -140,9 +140,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Periodic jobs are declared in code with mulin.core.schedule.periodic and added by config/celery.py.
 CELERY_BEAT_SCHEDULE = {
     "dispatch-queued-tasks": {"task": "mulin.core.dispatch_pending", "schedule": 60.0},
-    "purge-expired-data": {"task": "mulin.core.purge_expired", "schedule": 24 * 3600.0},
 }
 
 # --- Authentication and sessions ---------------------------------------------------------------

@@ -19,8 +19,10 @@ from django.utils import timezone
 
 from mulin.core.audit_guard import MINIMUM_RETENTION_DAYS
 from mulin.core.models import AuditEvent, QueuedTask
+from mulin.core.schedule import periodic
 
 
+@periodic("core.purge_expired", every=timedelta(days=1))
 def purge_expired() -> dict[str, int]:
     """Delete what the retention schedule says is due, and nothing else; return counts."""
     now = timezone.now()

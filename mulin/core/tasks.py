@@ -107,8 +107,8 @@ def dispatch_pending_celery() -> int:
     return dispatch_pending()
 
 
-@shared_task(name="mulin.core.purge_expired")
-def purge_expired_celery() -> dict[str, int]:
-    from mulin.core.retention import purge_expired
+@shared_task(name="mulin.core.run_periodic_job")
+def run_periodic_job_celery(name: str) -> None:
+    from mulin.core.schedule import run_job
 
-    return purge_expired()
+    run_job(name)

@@ -182,6 +182,8 @@ AXES_USERNAME_FORM_FIELD = "phone"
 AXES_USERNAME_CALLABLE = "mulin.accounts.lockout.lockout_key"
 AXES_LOCKOUT_CALLABLE = "mulin.accounts.lockout.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Axes copies the POSTed form into AccessAttempt.post_data; blank what must not be stored there.
+AXES_SENSITIVE_PARAMETERS = ["phone", "otp", "code", "current_password", "new_password", "new_password_again"]
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("MULIN_PROXY_COUNT", 0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (

@@ -95,3 +95,6 @@ GRANTABLE_BY: dict[str, frozenset[str]] = {
     ),
     Role.SYSTEM_ADMIN: frozenset(ROLE_SPECS),
 }
+
+# Separation of duties (等保 三权分立): one person never holds two of these.
+EXCLUSIVE_ADMIN_ROLES: frozenset[str] = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -27,6 +28,7 @@ from mulin.core.normalizers import (
     normalize_phone,
 )
 from mulin.organizations.models import (
+    PATH_SEGMENT,
     OrgUnit,
     PartyMembership,
     Person,
@@ -44,8 +46,9 @@ from mulin.organizations.permissions import (
     ensure_can_manage_person,
     ensure_can_reveal_person,
 )
-from mulin.organizations.roles import ROLE_SPECS, Capability
+from mulin.organizations.roles import EXCLUSIVE_ADMIN_ROLES, ROLE_SPECS, Capability
 from mulin.organizations.scoping import Actor
+from mulin.organizations.selectors import person_list_visible_to
 
 K = OrgUnit.Kind
 ALLOWED_CHILDREN: dict[str | None, frozenset[str]] = {
@@ -72,29 +75,45 @@ BRANCH_KINDS = frozenset({K.BRANCH, K.PARTY_GROUP})
 # --- Tree ---------------------------------------------------------------------------------------
 
 
+# What a caller may set besides kind, name and parent; path, depth and ids are the service's.
+ORGUNIT_ATTRIBUTES = frozenset({"address", "latitude", "longitude", "team_category", "is_active"})
+# The path column holds this many segments; the service refuses a unit that would not fit.
+MAX_DEPTH = OrgUnit._meta.get_field("path").max_length // PATH_SEGMENT
+
+
 @transaction.atomic
 def orgunit_create(*, actor: Actor, parent: OrgUnit | None, kind: str, name: str, **attributes: Any) -> OrgUnit:
-    """Add a unit under `parent`. Raise ValidationError for a kind that cannot sit there or a
-    duplicate name, PermissionDenied outside the actor's scope."""
+    """Add a unit under `parent`. Raise ValidationError for a kind that cannot sit there, a
+    duplicate name or an unknown attribute, PermissionDenied outside the actor's scope."""
     if parent is None:
         if not actor.is_system:
             raise PermissionDenied(_("Only the system can create a root unit."))
     else:
         ensure_can_manage_org_at(actor, parent)
-    if kind not in ALLOWED_CHILDREN[parent.kind if parent else None]:
+    unknown = set(attributes) - ORGUNIT_ATTRIBUTES
+    if unknown:
+        raise ValidationError({field: _("This field cannot be set.") for field in sorted(unknown)})
+    if kind not in ALLOWED_CHILDREN.get(parent.kind if parent else None, frozenset()):
         raise ValidationError({"kind": _("A unit of this kind cannot be placed here.")})
+    depth = (parent.depth + 1) if parent else 0
+    if depth >= MAX_DEPTH:
+        raise ValidationError(
+            {"parent": _("The tree cannot be deeper than %(levels)d levels.") % {"levels": MAX_DEPTH}}
+        )
     unit = OrgUnit(
-        kind=kind,
-        name=name.strip(),
-        parent=parent,
-        depth=(parent.depth + 1) if parent else 0,
-        path=f"new-{uuid.uuid4().hex}",
-        **attributes,
+        kind=kind, name=name.strip(), parent=parent, depth=depth, path=f"new-{uuid.uuid4().hex}", **attributes
     )
     unit.full_clean(exclude=["path"])
-    unit.save(force_insert=True)
+    try:
+        with transaction.atomic():
+            unit.save(force_insert=True)
+    except IntegrityError:
+        # Another request created the same name under the same parent since full_clean looked.
+        raise ValidationError({"name": _("A unit with this name already exists here.")}) from None
+    if unit.pk >= 10**PATH_SEGMENT:
+        raise ValidationError(_("The organisation tree is full; the path format must be widened."))
     # The path holds the unit's own id, known only after the insert.
-    unit.path = (parent.path if parent else "") + f"{unit.pk:07d}"
+    unit.path = (parent.path if parent else "") + f"{unit.pk:0{PATH_SEGMENT}d}"
     unit.save(update_fields=["path"])
     audit_record(actor=actor.person, verb="orgunit.created", target=unit, scope_path=unit.path)
     return unit
@@ -134,15 +153,31 @@ def _identity_fields(phone: str, id_number: str) -> dict[str, Any]:
     return fields
 
 
-def _ensure_identity_free(fields: dict[str, Any], *, exclude_pk: int | None = None) -> None:
+def _identity_conflicts(fields: dict[str, Any], *, exclude_pk: int | None = None) -> dict[str, list[str]]:
     others = Person.objects.exclude(pk=exclude_pk) if exclude_pk else Person.objects.all()
     errors = {}
     if fields.get("phone_index") and others.filter(phone_index=fields["phone_index"]).exists():
         errors["phone"] = [_("Someone with this mobile number is already registered.")]
     if fields.get("id_number_index") and others.filter(id_number_index=fields["id_number_index"]).exists():
         errors["id_number"] = [_("Someone with this ID number is already registered.")]
+    return errors
+
+
+def _ensure_identity_free(fields: dict[str, Any], *, exclude_pk: int | None = None) -> None:
+    errors = _identity_conflicts(fields, exclude_pk=exclude_pk)
     if errors:
         raise StateConflict(_("This person is already registered."), code="duplicate_person", extra=errors)
+
+
+def _save_person(person: Person, fields: dict[str, Any], **save_kwargs: Any) -> None:
+    """Save; when a concurrent request took the phone or ID number first, the unique index
+    refuses the row and the caller gets the same 409 as a sequential duplicate."""
+    try:
+        with transaction.atomic():
+            person.save(**save_kwargs)
+    except IntegrityError:
+        errors = _identity_conflicts(fields, exclude_pk=person.pk if not save_kwargs.get("force_insert") else None)
+        raise StateConflict(_("This person is already registered."), code="duplicate_person", extra=errors) from None
 
 
 @transaction.atomic
@@ -174,11 +209,7 @@ def person_register(
     for name, value in fields.items():
         setattr(person, name, value)
     person.full_clean(exclude=["user", "phone_index", "id_number_index"])
-    try:
-        with transaction.atomic():
-            person.save(force_insert=True)
-    except IntegrityError:
-        raise StateConflict(_("This person is already registered."), code="duplicate_person") from None
+    _save_person(person, fields, force_insert=True)
     RoleAssignment.objects.get_or_create(person=person, role=Role.RESIDENT, unit=home_unit)
     audit_record(actor=actor.person, verb="person.registered", target=person, scope_path=home_unit.path)
     return person
@@ -191,21 +222,46 @@ PERSON_EDITABLE_FIELDS = frozenset(
 
 @transaction.atomic
 def person_update(*, actor: Actor, person: Person, **changes: Any) -> Person:
-    """Change a person's record; only PERSON_EDITABLE_FIELDS may change."""
+    """Change a person's record; only PERSON_EDITABLE_FIELDS may change (anything else is a
+    ValidationError and nothing is written). An empty phone or ID number clears it. Moving
+    home moves the resident role with it."""
+    ensure_can_manage_person(actor, person)
     unknown = set(changes) - PERSON_EDITABLE_FIELDS
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
-    ensure_can_manage_person(actor, person)
+    old_home = person.home_unit
+    new_home = changes.get("home_unit", old_home)
     if "home_unit" in changes:
-        ensure_can_manage_people_at(actor, changes["home_unit"])
-    fields = _identity_fields(changes.pop("phone", ""), changes.pop("id_number", ""))
-    _ensure_identity_free(fields, exclude_pk=person.pk)
-    changes.update(fields)
+        if new_home is None or new_home.kind not in HOME_KINDS:
+            raise ValidationError({"home_unit": _("Choose a community, compound or building.")})
+        ensure_can_manage_people_at(actor, new_home)
+    if isinstance(changes.get("full_name"), str):
+        changes["full_name"] = changes["full_name"].strip()
+    if isinstance(changes.get("address"), str):
+        changes["address"] = changes["address"].strip()
+    raw_phone, raw_id_number = changes.pop("phone", None), changes.pop("id_number", None)
+    identity = _identity_fields(raw_phone or "", raw_id_number or "")
+    # An explicit empty value removes the number (a resident gave up their phone, say).
+    if raw_phone is not None and not str(raw_phone).strip():
+        identity.update(phone="", phone_index=None)
+    if raw_id_number is not None and not str(raw_id_number).strip():
+        identity.update(id_number="", id_number_index=None)
+    _ensure_identity_free(identity, exclude_pk=person.pk)
+    changes.update(identity)
     for name, value in changes.items():
         setattr(person, name, value)
     person.full_clean(exclude=["user", "phone_index", "id_number_index"])
-    person.save(update_fields=[*changes.keys(), "updated_at"])
-    audit_record(actor=actor.person, verb="person.updated", target=person, data={"fields": sorted(changes)})
+    _save_person(person, identity, update_fields=[*changes.keys(), "updated_at"])
+    if new_home is not None and old_home is not None and new_home.pk != old_home.pk:
+        RoleAssignment.objects.filter(person=person, role=Role.RESIDENT, unit=old_home).delete()
+        RoleAssignment.objects.get_or_create(person=person, role=Role.RESIDENT, unit=new_home)
+    audit_record(
+        actor=actor.person,
+        verb="person.updated",
+        target=person,
+        scope_path=new_home.path if new_home else "",
+        data={"fields": sorted(changes)},
+    )
     if changes.get("is_active") is False and person.user_id:
         account_set_active(actor=actor, user=person.user, active=False)
     return person
@@ -216,7 +272,13 @@ def person_reveal(*, actor: Actor, person: Person, field: str) -> str:
     if field not in REVEALABLE_FIELDS:
         raise ValidationError({"field": _("This field cannot be revealed.")})
     ensure_can_reveal_person(actor, person)
-    audit_record(actor=actor.person, verb="person.revealed", target=person, data={"field": field})
+    audit_record(
+        actor=actor.person,
+        verb="person.revealed",
+        target=person,
+        scope_path=person.home_unit.path if person.home_unit else "",
+        data={"field": field},
+    )
     return getattr(person, field) or ""
 
 
@@ -253,9 +315,20 @@ def volunteer_profile_set(
     community: OrgUnit | None = None,
 ) -> VolunteerProfile:
     """Record what a volunteer offers and when; the person becomes a volunteer of `community`
-    (default: where they live)."""
-    if actor.person_id != person.pk:
+    (default: the community they live in).
+
+    People may fill in their own profile, but only staff who manage people there may make them
+    a volunteer of another community, since the role widens what they see.
+    """
+    own_profile = actor.person_id == person.pk
+    if not own_profile:
         ensure_can_manage_person(actor, person)
+    home_community = _community_of(person.home_unit)
+    if community is not None:
+        if community.kind not in ROLE_SPECS[Role.VOLUNTEER].unit_kinds:
+            raise ValidationError({"community": _("Choose a community, compound or team.")})
+        if not (own_profile and home_community is not None and community.is_within(home_community.path)):
+            ensure_can_manage_people_at(actor, community)
     skills, availability = sorted(set(skills)), sorted(set(availability))
     errors = {}
     if set(skills) - set(Skill.values):
@@ -267,7 +340,7 @@ def volunteer_profile_set(
     profile, _created = VolunteerProfile.objects.update_or_create(
         person=person, defaults={"skills": skills, "availability": availability}
     )
-    unit = community or _community_of(person.home_unit)
+    unit = community or home_community
     if unit is not None:
         RoleAssignment.objects.get_or_create(person=person, role=Role.VOLUNTEER, unit=unit)
     audit_record(actor=actor.person, verb="volunteer_profile.set", target=person)
@@ -282,28 +355,61 @@ def _community_of(unit: OrgUnit | None) -> OrgUnit | None:
     return OrgUnit.objects.filter(path__in=unit.ancestor_paths, kind=K.COMMUNITY).first()
 
 
+def person_language_set(*, actor: Actor, person: Person, language: str) -> None:
+    """A person chooses the language of their pages, e-mails and text messages (for themselves only)."""
+    if actor.person_id != person.pk:
+        raise PermissionDenied(_("You may only choose your own language."))
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose a language the platform offers.")})
+    Person.objects.filter(pk=person.pk).update(preferred_language=language, updated_at=timezone.now())
+    person.preferred_language = language
+
+
 # --- Roles and accounts -------------------------------------------------------------------------
 
 
 def _account_sync_flags(person: Person) -> None:
-    """Keep the login account's second-factor and admin-site flags in step with the roles."""
+    """Keep the login account's second-factor and admin-site flags in step with the roles.
+
+    When an account starts needing a second factor its sessions and tokens end: they were
+    opened with a password alone and must not carry the new staff powers.
+    """
     if not person.user_id:
         return
     roles = set(RoleAssignment.objects.filter(person=person).values_list("role", flat=True))
-    User.objects.filter(pk=person.user_id).update(
-        needs_second_factor=any(ROLE_SPECS[role].is_staff for role in roles),
-        is_staff=Role.SYSTEM_ADMIN in roles,
-    )
+    needs_second_factor = any(ROLE_SPECS[role].is_staff for role in roles)
+    user = User.objects.get(pk=person.user_id)
+    User.objects.filter(pk=user.pk).update(needs_second_factor=needs_second_factor, is_staff=Role.SYSTEM_ADMIN in roles)
+    if needs_second_factor and not user.needs_second_factor:
+        sessions_end_for_user(user)
 
 
 @transaction.atomic
 def role_grant(*, actor: Actor, person: Person, role: str, unit: OrgUnit) -> RoleAssignment:
-    """Give `person` a role at `unit`. Idempotent: granting twice returns the same row."""
+    """Give `person` a role at `unit`. Idempotent: granting twice returns the same row.
+
+    The granter must hold a role that may grant it over `unit` (GRANTABLE_BY), must already see
+    the person (so a grant cannot pull a stranger into their scope), and may not grant to
+    themselves. The three administrator roles are never held together (三权分立).
+    """
     if role not in ROLE_SPECS:
         raise ValidationError({"role": _("Unknown role.")})
     if unit.kind not in ROLE_SPECS[role].unit_kinds:
         raise ValidationError({"unit": _("This role cannot be held at this kind of unit.")})
     ensure_can_grant_role(actor, role, unit)
+    if not actor.is_system:
+        if actor.person_id == person.pk:
+            raise PermissionDenied(_("You may not grant a role to yourself."))
+        if not person_list_visible_to(actor).filter(pk=person.pk).exists():
+            raise PermissionDenied(_("You may not grant a role to this person."))
+    if role in EXCLUSIVE_ADMIN_ROLES:
+        held = set(
+            RoleAssignment.objects.filter(person=person, role__in=EXCLUSIVE_ADMIN_ROLES).values_list("role", flat=True)
+        )
+        if held - {role}:
+            raise ValidationError(
+                {"role": _("System, security and audit administration must be held by different people.")}
+            )
     assignment, created = RoleAssignment.objects.get_or_create(
         person=person, role=role, unit=unit, defaults={"granted_by": actor.person}
     )
@@ -315,9 +421,12 @@ def role_grant(*, actor: Actor, person: Person, role: str, unit: OrgUnit) -> Rol
 
 @transaction.atomic
 def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
+    """Take a role away; the same rule as granting decides who may."""
     ensure_can_grant_role(actor, assignment.role, assignment.unit)
     person, role, path = assignment.person, assignment.role, assignment.unit.path
-    assignment.delete()
+    deleted, _detail = RoleAssignment.objects.filter(pk=assignment.pk).delete()
+    if not deleted:
+        return  # revoked already (a double click): nothing to sync or audit
     _account_sync_flags(person)
     audit_record(actor=actor.person, verb="role.revoked", target=person, scope_path=path, data={"role": role})
 

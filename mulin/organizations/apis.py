@@ -5,8 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -70,31 +70,39 @@ class OrgUnitDetailApi(ActorMixin, APIView):
         return Response(OrgUnitSerializer(access_orgunit_by_id(self.actor, unit_id)).data)
 
 
+class PersonQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=50, required=False, allow_blank=True, help_text="Part of the name")
+    unit = serializers.IntegerField(
+        required=False, min_value=1, help_text="Only people living in or belonging to this unit's subtree"
+    )
+
+
 class PersonListApi(ActorMixin, generics.ListCreateAPIView):
+    """People the caller may see (masked), newest first, in keyset pages; POST registers one."""
+
     serializer_class = PersonSerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
+        params = PersonQuerySerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
         unit = None
-        if self.request.query_params.get("unit"):
-            unit = access_orgunit_by_id(self.actor, self.request.query_params["unit"])
-        return person_search(self.actor, query=self.request.query_params.get("q", "")[:50], unit=unit).order_by("-id")
+        if "unit" in params.validated_data:
+            # Unknown and not-visible units get the same answer, so ids reveal nothing.
+            unit = orgunit_list_visible_to(self.actor).filter(pk=params.validated_data["unit"]).first()
+            if unit is None:
+                raise ValidationError({"unit": [_("Choose a unit you can see.")]})
+        return person_search(self.actor, query=params.validated_data.get("q", ""), unit=unit)
 
-    def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+    @extend_schema(parameters=[PersonQuerySerializer])
+    def get(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
         if not self.actor.can_anywhere(Capability.PEOPLE_VIEW):
             raise PermissionDenied(_("You may not see the list of people."))
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Part of the name"),
-            OpenApiParameter("unit", int, description="Community, compound or branch id"),
-        ]
-    )
-    def get(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
         return super().get(request, *args, **kwargs)
 
     @extend_schema(request=PersonCreateSerializer, responses={201: PersonSerializer})
     def post(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+        """Register a person. Only the fields of PersonCreateSerializer are read; anything else
+        in the body (ids, owners, roles, flags) is ignored."""
         if not self.actor.can_anywhere(Capability.PEOPLE_MANAGE):
             raise PermissionDenied(_("You may not register people."))
         serializer = PersonCreateSerializer(data=request.data)

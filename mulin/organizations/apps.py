@@ -8,4 +8,4 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organisation and people")
 
     def ready(self) -> None:
-        from mulin.organizations import navigation  # noqa: F401  (registers menu entries)
+        from mulin.organizations import attention, navigation  # noqa: F401  (registers menu and home-page entries)

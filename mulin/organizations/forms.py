@@ -9,6 +9,7 @@ from mulin.organizations.models import OrgUnit, Person
 class PersonSearchForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=50)
     unit = forms.ModelChoiceField(label=_("Community or compound"), queryset=OrgUnit.objects.none(), required=False)
+    missing_phone = forms.BooleanField(label=_("Only people without a mobile number"), required=False)
 
     def __init__(self, *args, units=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -167,6 +167,11 @@ class PartyMembership(BaseModel):
     def __str__(self) -> str:
         return f"{self.person} @ {self.branch}"
 
+    @property
+    def status_label(self) -> str:
+        """The status in the reader's language (the column is encrypted, so it has no choices)."""
+        return str(dict(self.Status.choices).get(self.status, self.status))
+
 
 class Skill(models.TextChoices):
     """What volunteers offer; used to match helpers to wishes and shifts."""
@@ -207,6 +212,16 @@ class VolunteerProfile(BaseModel):
 
     def __str__(self) -> str:
         return str(self.person)
+
+    @property
+    def skill_labels(self) -> list[str]:
+        labels = dict(Skill.choices)
+        return [str(labels.get(skill, skill)) for skill in self.skills]
+
+    @property
+    def availability_labels(self) -> list[str]:
+        labels = dict(TimeSlot.choices)
+        return [str(labels.get(slot, slot)) for slot in self.availability]
 
 
 class Role(models.TextChoices):

@@ -17,12 +17,13 @@ REVEALABLE_FIELDS = ("phone", "id_number", "address")
 def access_person_by_id(actor: Actor, person_id: int) -> Person:
     """Return the person if the actor may see them; 404 for missing and for not-yours alike."""
     try:
-        return person_list_visible_to(actor).get(pk=person_id)
+        return person_list_visible_to(actor).select_related("volunteer_profile").get(pk=person_id)
     except (Person.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
 def access_orgunit_by_id(actor: Actor, unit_id: int) -> OrgUnit:
+    """Return the unit if the actor may see it; 404 for missing and for not-yours alike."""
     try:
         return orgunit_list_visible_to(actor).get(pk=unit_id)
     except (OrgUnit.DoesNotExist, ValueError, TypeError):

@@ -158,7 +158,16 @@ def actor_for_person(person: Person | None, user: User | None = None) -> Actor:
 
 
 def actor_for_user(user: Any) -> Actor:
+    """The actor behind a signed-in account; anonymous for no account or a disabled one.
+
+    The person comes with what every page shows about them (home, branch, volunteer profile)
+    so the shell and /me/ need no further queries for it.
+    """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Actor.anonymous()
-    person = Person.objects.filter(user=user).first()
+    person = (
+        Person.objects.filter(user=user, is_active=True)
+        .select_related("home_unit", "party_membership__branch", "volunteer_profile")
+        .first()
+    )
     return actor_for_person(person, user=user)

@@ -57,13 +57,21 @@ def person_list_visible_to(actor: Actor, capability: Capability = Capability.PEO
 
 
 def person_search(
-    actor: Actor, *, query: str = "", unit: OrgUnit | None = None, include_inactive: bool = False
+    actor: Actor,
+    *,
+    query: str = "",
+    unit: OrgUnit | None = None,
+    include_inactive: bool = False,
+    missing_phone: bool = False,
 ) -> QuerySet[Person]:
-    """People visible to the actor, filtered by name and by where they live, by name order."""
+    """People visible to the actor, filtered by name, by where they live or belong, and by a
+    missing mobile number; in name order."""
     people = person_list_visible_to(actor)
     if not include_inactive:
         people = people.filter(is_active=True)
-    if query:
+    if missing_phone:
+        people = people.filter(phone_index__isnull=True)
+    if query.strip():
         people = people.filter(full_name__contains=query.strip())
     if unit is not None:
         people = people.filter(
@@ -72,5 +80,13 @@ def person_search(
     return people.order_by("full_name", "pk")
 
 
+def person_count_missing_phone(actor: Actor) -> int:
+    """Active people the actor manages who cannot be reached by text message (one query)."""
+    return (
+        person_list_visible_to(actor, Capability.PEOPLE_MANAGE).filter(is_active=True, phone_index__isnull=True).count()
+    )
+
+
 def person_roles(person: Person) -> QuerySet[RoleAssignment]:
+    """A person's roles with their units, in tree order."""
     return person.role_assignments.select_related("unit").order_by("unit__path", "role")

@@ -34,12 +34,17 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("You may not see the list of people."))
     units = orgunit_list_where(actor, Capability.PEOPLE_VIEW, kinds=[K.COMMUNITY, K.COMPOUND, K.BRANCH])
     form = PersonSearchForm(request.GET or None, units=units)
-    query, unit = "", None
-    if form.is_valid():
-        query, unit = form.cleaned_data["q"], form.cleaned_data["unit"]
-    page = Paginator(person_search(actor, query=query, unit=unit), 25).get_page(request.GET.get("page"))
+    filters = form.cleaned_data if form.is_valid() else {}
+    people = person_search(
+        actor,
+        query=filters.get("q", ""),
+        unit=filters.get("unit"),
+        missing_phone=filters.get("missing_phone", False),
+    )
+    page = Paginator(people, 25).get_page(request.GET.get("page"))
     rows = [(person, mask_phone(person.phone)) for person in page]
-    return render(request, "organizations/person_list.html", {"form": form, "page": page, "rows": rows})
+    context = {"form": form, "page": page, "rows": rows, "can_manage": actor.can_anywhere(Capability.PEOPLE_MANAGE)}
+    return render(request, "organizations/person_list.html", context)
 
 
 def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -77,9 +82,9 @@ def person_reveal_view(request: HttpRequest, person_id: int, field: str) -> Http
 
 def person_create_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    units = orgunit_list_where(actor, Capability.PEOPLE_MANAGE, kinds=HOME_KINDS)
     if not actor.can_anywhere(Capability.PEOPLE_MANAGE):
         raise PermissionDenied(_("You may not register people."))
+    units = orgunit_list_where(actor, Capability.PEOPLE_MANAGE, kinds=HOME_KINDS)
     form = PersonForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from mulin.accounts.apis import TokenObtainApi, TokenRevokeApi
-from mulin.notifications.apis import NotificationListApi, NotificationReadApi
+from mulin.notifications.apis import NotificationListApi, NotificationPreferencesApi, NotificationReadApi
 from mulin.organizations.apis import (
     MeApi,
     OrgUnitDetailApi,
@@ -29,4 +29,5 @@ urlpatterns = [
     path("people/<int:person_id>/reveal/", PersonRevealApi.as_view(), name="person-reveal"),
     path("notifications/", NotificationListApi.as_view(), name="notifications"),
     path("notifications/read/", NotificationReadApi.as_view(), name="notifications-read"),
+    path("notifications/preferences/", NotificationPreferencesApi.as_view(), name="notification-preferences"),
 ]

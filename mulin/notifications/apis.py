@@ -1,4 +1,8 @@
+"""The caller's own notifications and notification settings over the API."""
+
 from __future__ import annotations
+
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -10,8 +14,9 @@ from rest_framework.views import APIView
 
 from mulin.api.base import ActorMixin
 from mulin.notifications import registry
-from mulin.notifications.models import Notification
-from mulin.notifications.services import notification_list_for, notification_mark_read
+from mulin.notifications.models import Notification, NotificationPreference
+from mulin.notifications.selectors import notification_list_for, preference_matrix
+from mulin.notifications.services import notification_mark_read, preferences_set
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -30,26 +35,93 @@ class NotificationSerializer(serializers.ModelSerializer):
         return registry.get(notification.kind).render_body(notification.params)
 
 
-class NotificationListApi(ActorMixin, generics.ListAPIView):
-    serializer_class = NotificationSerializer
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+class _PersonRequiredMixin(ActorMixin):
+    def person_or_403(self) -> Any:
         if self.actor.person is None:
             raise PermissionDenied(_("This account is not linked to a person."))
-        return notification_list_for(self.actor.person)
+        return self.actor.person
 
 
-class NotificationReadApi(ActorMixin, APIView):
+class NotificationListApi(_PersonRequiredMixin, generics.ListAPIView):
+    """The caller's notifications, newest first, in keyset pages."""
+
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # for the schema; get_queryset scopes to the caller
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return notification_list_for(self.person_or_403())
+
+    def get(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+        self.person_or_403()
+        return super().get(request, *args, **kwargs)
+
+
+class NotificationReadRequestSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=500,
+        help_text="Notifications to mark read; all of them when left out.",
+    )
+
+
+class NotificationReadApi(_PersonRequiredMixin, APIView):
     @extend_schema(
-        request=inline_serializer(
-            "NotificationReadRequest", {"ids": serializers.ListField(child=serializers.IntegerField(), required=False)}
-        ),
+        request=NotificationReadRequestSerializer,
         responses=inline_serializer("NotificationReadResponse", {"marked": serializers.IntegerField()}),
     )
     def post(self, request: Request) -> Response:
-        if self.actor.person is None:
-            raise PermissionDenied(_("This account is not linked to a person."))
-        ids = request.data.get("ids") if isinstance(request.data, dict) else None
-        if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, int) for i in ids)):
-            raise serializers.ValidationError({"ids": [_("A list of notification ids is expected.")]})
-        return Response({"marked": notification_mark_read(person=self.actor.person, notification_ids=ids)})
+        person = self.person_or_403()
+        serializer = NotificationReadRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = serializer.validated_data.get("ids")
+        return Response({"marked": notification_mark_read(person=person, notification_ids=ids)})
+
+
+class PreferenceSerializer(serializers.Serializer):
+    kind = serializers.CharField(max_length=64)
+    channel = serializers.ChoiceField(choices=NotificationPreference.Channel.choices)
+    enabled = serializers.BooleanField()
+
+
+class PreferenceRowSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    mandatory = serializers.BooleanField()
+    channels = serializers.DictField(child=serializers.BooleanField())
+
+
+class NotificationPreferencesApi(_PersonRequiredMixin, APIView):
+    """Which kinds of notification also reach the caller by e-mail or SMS."""
+
+    def _rows(self, person: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "kind": row["kind"].key,
+                "label": str(row["kind"].label),
+                "mandatory": row["kind"].mandatory,
+                "channels": row["states"],
+            }
+            for row in preference_matrix(person)
+        ]
+
+    @extend_schema(responses=PreferenceRowSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(PreferenceRowSerializer(self._rows(self.person_or_403()), many=True).data)
+
+    @extend_schema(request=PreferenceSerializer(many=True), responses=PreferenceRowSerializer(many=True))
+    def put(self, request: Request) -> Response:
+        """Change some choices; mandatory kinds stay on whatever is sent."""
+        person = self.person_or_403()
+        serializer = PreferenceSerializer(data=request.data, many=True)
+        serializer.is_valid(raise_exception=True)
+        unknown = sorted(
+            {item["kind"] for item in serializer.validated_data if not registry.is_registered(item["kind"])}
+        )
+        if unknown:
+            raise serializers.ValidationError({"kind": [_("Unknown kind of notification.")]})
+        preferences_set(
+            person=person,
+            choices={(item["kind"], item["channel"]): item["enabled"] for item in serializer.validated_data},
+        )
+        return Response(PreferenceRowSerializer(self._rows(person), many=True).data)

@@ -8,4 +8,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from mulin.notifications import kinds, navigation, tasks  # noqa: F401
+        from mulin.notifications import attention, kinds, navigation, tasks  # noqa: F401

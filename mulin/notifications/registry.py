@@ -43,10 +43,15 @@ def register(kind: NotificationKind) -> NotificationKind:
 
 
 def get(key: str) -> NotificationKind:
+    """The kind registered under `key`; a neutral stand-in for rows of a kind since removed."""
     try:
         return _KINDS[key]
     except KeyError:
         return NotificationKind(key=key, label=key, title=_("Notification"))
+
+
+def is_registered(key: str) -> bool:
+    return key in _KINDS
 
 
 def all_kinds() -> list[NotificationKind]:

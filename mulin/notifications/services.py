@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from mulin.core.tasks import enqueue
@@ -36,7 +35,10 @@ def notification_send(
 
     Outside deliveries run after the surrounding transaction commits, so a rolled-back change
     sends nothing. `params` fill the kind's templates and must not contain personal data.
+    A kind must be registered (a typo would otherwise send a blank message to real people).
     """
+    if not registry.is_registered(kind):
+        raise ValueError(f"Unknown notification kind {kind!r}; register it in the app's kinds.py.")
     spec = registry.get(kind)
     people = {person.pk: person for person in recipients if person is not None}
     if not people:
@@ -56,28 +58,21 @@ def notification_send(
 
 
 def notification_mark_read(*, person: Any, notification_ids: Iterable[int] | None = None) -> int:
-    """Mark the person's notifications read (all of them when no ids are given)."""
+    """Mark the person's notifications read (all of them when no ids are given); ids of other
+    people's notifications are ignored. Returns how many changed."""
     unread = Notification.objects.filter(recipient=person, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
-    return unread.update(read_at=timezone.now())
+    return unread.update(read_at=timezone.now(), updated_at=timezone.now())
 
 
 @transaction.atomic
 def preferences_set(*, person: Any, choices: dict[tuple[str, str], bool]) -> None:
-    """Store the person's channel choices, keyed by (kind, channel). Mandatory kinds are ignored."""
+    """Store the person's channel choices, keyed by (kind, channel). Mandatory and unknown
+    kinds and unknown channels are ignored: security messages cannot be switched off."""
     for (kind, channel), enabled in choices.items():
-        spec = registry.get(kind)
-        if spec.mandatory or channel not in Channel.values:
+        if not registry.is_registered(kind) or registry.get(kind).mandatory or channel not in Channel.values:
             continue
         NotificationPreference.objects.update_or_create(
-            person=person, kind=kind, channel=channel, defaults={"enabled": enabled}
+            person=person, kind=kind, channel=channel, defaults={"enabled": bool(enabled)}
         )
-
-
-def notification_list_for(person: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=person).order_by("-created_at", "-id")
-
-
-def unread_count(person: Any) -> int:
-    return Notification.objects.filter(recipient=person, read_at__isnull=True).count()

@@ -1,3 +1,5 @@
+"""The inbox and notification settings pages; each shows only the signed-in person's own rows."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -10,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from mulin.notifications import registry
 from mulin.notifications.models import NotificationPreference
-from mulin.notifications.selectors import preference_matrix
-from mulin.notifications.services import notification_list_for, notification_mark_read, preferences_set
+from mulin.notifications.selectors import notification_list_for, preference_matrix
+from mulin.notifications.services import notification_mark_read, preferences_set
 
 
 def _person(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -38,6 +40,7 @@ def preferences_view(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     channels = NotificationPreference.Channel.values
     if request.method == "POST":
+        # A checkbox left unticked is simply absent from the form, so every kind is read.
         choices = {
             (kind.key, channel): request.POST.get(f"{kind.key}:{channel}") == "on"
             for kind in registry.all_kinds()

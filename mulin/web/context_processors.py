@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from mulin.notifications.services import unread_count
+from mulin.notifications.selectors import unread_count
 from mulin.organizations.models import OrgUnit
 from mulin.web import navigation
 

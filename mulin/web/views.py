@@ -22,7 +22,7 @@ from mulin.core.models import AuditEvent
 from mulin.organizations.models import Person
 from mulin.organizations.roles import Capability
 from mulin.organizations.selectors import person_roles
-from mulin.organizations.services import lockout_clear
+from mulin.organizations.services import lockout_clear, person_language_set
 from mulin.web import attention
 from mulin.web.middleware import TEXT_SIZE_COOKIE
 
@@ -50,6 +50,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
         "roles": person_roles(person),
         "membership": getattr(person, "party_membership", None),
         "volunteer": getattr(person, "volunteer_profile", None),
+        "can_reveal": True,  # everyone may see their own data in full (and the reveal is still audited)
         "has_totp": totp_device_confirmed(request.user) is not None,  # type: ignore[arg-type]
     }
     return render(request, "web/profile.html", context)
@@ -81,7 +82,14 @@ def text_size_view(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_POST
 def set_language_view(request: HttpRequest) -> HttpResponse:
-    return set_language(request)
+    """Switch the language (a cookie, so it works before sign-in); a signed-in person's choice is
+    also stored, so e-mails and text messages reach them in it."""
+    response = set_language(request)
+    person = request.actor.person  # type: ignore[attr-defined]
+    language = request.POST.get("language", "")
+    if person is not None and language in dict(settings.LANGUAGES):
+        person_language_set(actor=request.actor, person=person, language=language)  # type: ignore[attr-defined]
+    return response
 
 
 def audit_log_view(request: HttpRequest) -> HttpResponse:

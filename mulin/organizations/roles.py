@@ -25,6 +25,11 @@ class Capability(StrEnum):
     AUDIT_VIEW = "audit.view"  # read the audit log
     SECURITY_MANAGE = "security.manage"  # unlock accounts, reset second factors, end sessions
     ADMIN_SITE = "admin.site"  # the Django admin
+    WISH_VIEW = "wishes.view"  # read the wish wall; its reach is the enclosing street (wishes/selectors.py)
+    WISH_POST = "wishes.post"  # post a wish of one's own
+    WISH_CLAIM = "wishes.claim"  # claim and fulfil published wishes anywhere in the enclosing street
+    WISH_MODERATE = "wishes.moderate"  # verify, publish, reject; enter and confirm wishes for offline residents
+    POINTS_MANAGE = "points.manage"  # correct ledger entries (compensating entries); at street level, edit rules
 
 
 class Scope(StrEnum):
@@ -46,25 +51,45 @@ _PARTY_ORGS = frozenset({K.PARTY_COMMITTEE, K.GENERAL_BRANCH, K.BRANCH, K.PARTY_
 
 ROLE_SPECS: dict[str, RoleSpec] = {
     Role.RESIDENT: RoleSpec(
-        frozenset({K.COMMUNITY, K.COMPOUND, K.BUILDING}), frozenset({C.ORG_VIEW}), False, Scope.COMMUNITY
+        frozenset({K.COMMUNITY, K.COMPOUND, K.BUILDING}),
+        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_POST}),
+        False,
+        Scope.COMMUNITY,
     ),
-    Role.PARTY_MEMBER: RoleSpec(_PARTY_ORGS, frozenset({C.ORG_VIEW}), False, Scope.COMMUNITY),
+    Role.PARTY_MEMBER: RoleSpec(
+        _PARTY_ORGS, frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM}), False, Scope.COMMUNITY
+    ),
     Role.VOLUNTEER: RoleSpec(
-        frozenset({K.COMMUNITY, K.TEAM, K.COMPOUND}), frozenset({C.ORG_VIEW}), False, Scope.COMMUNITY
+        frozenset({K.COMMUNITY, K.TEAM, K.COMPOUND}),
+        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM}),
+        False,
+        Scope.COMMUNITY,
     ),
-    Role.BRANCH_SECRETARY: RoleSpec(_PARTY_ORGS, frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL}), True),
+    Role.BRANCH_SECRETARY: RoleSpec(
+        _PARTY_ORGS, frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.WISH_VIEW, C.WISH_CLAIM}), True
+    ),
     Role.COMMUNITY_WORKER: RoleSpec(
-        frozenset({K.COMMUNITY}), frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE}), True
+        frozenset({K.COMMUNITY}),
+        frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.WISH_VIEW, C.WISH_MODERATE}),
+        True,
     ),
     Role.COMMUNITY_SECRETARY: RoleSpec(
         frozenset({K.COMMUNITY}),
-        frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.ROLES_MANAGE}),
+        frozenset(
+            {C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.ROLES_MANAGE}
+            | {C.WISH_VIEW, C.WISH_MODERATE, C.POINTS_MANAGE}
+        ),
         True,
     ),
-    Role.PARTNER_CONTACT: RoleSpec(frozenset({K.PARTNER_UNIT}), frozenset({C.ORG_VIEW, C.PEOPLE_VIEW}), False),
+    Role.PARTNER_CONTACT: RoleSpec(
+        frozenset({K.PARTNER_UNIT}), frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.WISH_VIEW, C.WISH_CLAIM}), False
+    ),
     Role.STREET_ADMIN: RoleSpec(
         _ORG_WIDE,
-        frozenset({C.ORG_VIEW, C.ORG_MANAGE, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.ROLES_MANAGE}),
+        frozenset(
+            {C.ORG_VIEW, C.ORG_MANAGE, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.ROLES_MANAGE}
+            | {C.WISH_VIEW, C.WISH_MODERATE, C.POINTS_MANAGE}
+        ),
         True,
     ),
     # Separation of duties (等保 三权分立): the system administrator runs the system but reads no

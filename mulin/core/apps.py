@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Mulin core"
 
     def ready(self) -> None:
-        from mulin.core import retention  # noqa: F401  (registers the daily purge)
+        from mulin.core import (
+            checks,  # noqa: F401  (registers the keyring checks)
+            retention,  # noqa: F401  (registers the daily purge)
+        )

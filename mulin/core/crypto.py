@@ -14,16 +14,20 @@ from __future__ import annotations
 import base64
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldError, ImproperlyConfigured
-from django.db import models
+from django.core.signals import setting_changed
+from django.db import models, router, transaction
+from django.db.models.functions import Cast
+from django.dispatch import receiver
 
 NONCE_BYTES = 12
 TAG_BYTES = 16
@@ -43,18 +47,28 @@ class Keyring:
 
 @cache
 def keyring() -> Keyring:
-    """Load the keyring once per process."""
+    """Load the keyring once per process (tests that swap the file clear the cache, see below)."""
     path = settings.MULIN_FIELD_KEYS_FILE
     try:
         with open(path, encoding="utf-8") as handle:
             raw = json.load(handle)
-        keys = {int(version): base64.b64decode(value) for version, value in raw["keys"].items()}
-        ring = Keyring(int(raw["active"]), keys, base64.b64decode(raw["index_key"]))
-    except (OSError, ValueError, KeyError) as exc:
+        keys = {int(version): base64.b64decode(value, validate=True) for version, value in raw["keys"].items()}
+        ring = Keyring(int(raw["active"]), keys, base64.b64decode(raw["index_key"], validate=True))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ImproperlyConfigured(f"Cannot read the field-encryption keyring at {path}: {exc}") from exc
     if ring.active_version not in ring.keys or any(len(k) != 16 for k in ring.keys.values()):
         raise ImproperlyConfigured("The field-encryption keyring needs 16-byte SM4 keys and a valid active version.")
+    if len(ring.index_key) < 16:
+        raise ImproperlyConfigured("The blind-index key must be at least 16 bytes.")
+    if ring.index_key in ring.keys.values():
+        raise ImproperlyConfigured("The blind-index key must differ from every data key.")
     return ring
+
+
+@receiver(setting_changed)
+def _forget_keyring(*, setting: str, **kwargs: Any) -> None:
+    if setting == "MULIN_FIELD_KEYS_FILE":
+        keyring.cache_clear()
 
 
 def encrypt(plaintext: str, *, context: str) -> str:
@@ -68,22 +82,30 @@ def encrypt(plaintext: str, *, context: str) -> str:
 
 
 def decrypt(stored: str, *, context: str) -> str:
-    version_part, _, token = stored.partition(":")
+    """Return the plaintext of a stored value; DecryptionError if it is not one of ours,
+    was changed, or belongs to another column (`context` is the associated data)."""
+    version_part, separator, token = stored.partition(":")
     try:
-        key = keyring().keys[int(version_part.removeprefix("v"))]
+        if not separator or not version_part.startswith("v"):
+            raise ValueError("no version prefix")
+        key = keyring().keys[int(version_part[1:])]
         blob = base64.b64decode(token, validate=True)
     except (KeyError, ValueError) as exc:
         raise DecryptionError("Unknown key version or malformed value.") from exc
+    if len(blob) < NONCE_BYTES + TAG_BYTES:
+        raise DecryptionError("The value is too short to be an encrypted value.")
     nonce, body, tag = blob[:NONCE_BYTES], blob[NONCE_BYTES:-TAG_BYTES], blob[-TAG_BYTES:]
     decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
     decryptor.authenticate_additional_data(context.encode())
     try:
-        return (decryptor.update(body) + decryptor.finalize()).decode()
+        plaintext = decryptor.update(body) + decryptor.finalize()
     except InvalidTag as exc:
         raise DecryptionError("The value failed its integrity check.") from exc
+    return plaintext.decode()
 
 
 def key_version_of(stored: str) -> int:
+    """The key version a stored value was encrypted with (``v2:...`` → 2)."""
     return int(stored.partition(":")[0].removeprefix("v"))
 
 
@@ -133,3 +155,71 @@ class EncryptedTextField(models.TextField):
         if lookup_name != "isnull":
             raise FieldError(f"Encrypted field {self.name!r} cannot be searched with {lookup_name!r}.")
         return super().get_lookup(lookup_name)
+
+
+# --- Key rotation -------------------------------------------------------------------------------
+
+
+@dataclass
+class RotationReport:
+    """What `encrypted_values_rotate` did to one column."""
+
+    column: str
+    examined: int = 0
+    reencrypted: int = 0
+    failed_pks: list[Any] = field(default_factory=list)
+
+
+def encrypted_columns() -> list[tuple[type[models.Model], EncryptedTextField]]:
+    """Every EncryptedTextField of every concrete model, each column once."""
+    columns = []
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        for model_field in model._meta.local_concrete_fields:
+            if isinstance(model_field, EncryptedTextField):
+                columns.append((model, model_field))
+    return columns
+
+
+def encrypted_values_rotate(*, batch_size: int = 500, dry_run: bool = False) -> list[RotationReport]:
+    """Re-encrypt every stored value that is not under the active key version.
+
+    Walks each encrypted column in primary-key order, `batch_size` rows per transaction. A row
+    is rewritten only if its stored value is still the one read (a conditional UPDATE), so a
+    concurrent edit is never overwritten, and rows already under the active version are left
+    alone: running it twice changes nothing the second time. `updated_at` is not touched.
+    """
+    active_prefix = f"v{keyring().active_version}:"
+    reports = []
+    for model, model_field in encrypted_columns():
+        report = RotationReport(f"{model._meta.label}.{model_field.name}")
+        context = model_field._context()
+        stored = Cast(model_field.name, output_field=models.TextField())  # the raw column, not decrypted
+        rows = model._base_manager.alias(mulin_stored=stored)
+        last_pk: Any = None
+        while True:
+            batch = rows.order_by("pk")
+            if last_pk is not None:
+                batch = batch.filter(pk__gt=last_pk)
+            chunk = list(batch.annotate(mulin_raw=stored).values_list("pk", "mulin_raw")[:batch_size])
+            if not chunk:
+                break
+            with transaction.atomic(using=router.db_for_write(model)):
+                for pk, raw in chunk:
+                    report.examined += 1
+                    if not raw or raw.startswith(active_prefix):
+                        continue
+                    try:
+                        plaintext = decrypt(raw, context=context)
+                    except DecryptionError:
+                        report.failed_pks.append(pk)
+                        continue
+                    if dry_run:
+                        report.reencrypted += 1
+                        continue
+                    # update() encrypts the plaintext afresh under the active version.
+                    report.reencrypted += rows.filter(pk=pk, mulin_stored=raw).update(**{model_field.name: plaintext})
+            last_pk = chunk[-1][0]
+        reports.append(report)
+    return reports

@@ -29,6 +29,7 @@ from mulin.core.normalizers import (
 from mulin.organizations.models import OrgUnit, PartyMembership, Person, Role, RoleAssignment, Skill, VolunteerProfile
 from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor
+from mulin.organizations.selectors import person_list_visible_to
 
 K = OrgUnit.Kind
 HOME_KINDS = frozenset({K.COMMUNITY, K.COMPOUND, K.BUILDING})
@@ -173,15 +174,50 @@ def _match_existing(cleaned: list[_Clean], errors: dict[int, dict[str, list[str]
     return matched
 
 
+def _ensure_matches_manageable(
+    actor: Actor, cleaned: list[_Clean], matched: dict[int, Person], errors: dict[int, dict[str, list[str]]]
+) -> None:
+    """An existing person may only be changed by someone who may manage them (as in
+    person_update), and by one row only: two rows for one person would overwrite each other."""
+    ids = sorted({person.pk for person in matched.values()})
+    manageable: set[int] = set()
+    for start in range(0, len(ids), 500):
+        manageable |= set(
+            person_list_visible_to(actor, Capability.PEOPLE_MANAGE)
+            .filter(pk__in=ids[start : start + 500])
+            .values_list("pk", flat=True)
+        )
+    first_row: dict[int, int] = {}
+    for clean in cleaned:
+        person = matched.get(clean.draft.row)
+        if person is None:
+            continue
+        by_id = bool(clean.id_number_index) and person.id_number_index == clean.id_number_index
+        name = "id_number" if by_id else "phone"
+        if person.pk not in manageable:
+            errors.setdefault(clean.draft.row, {}).setdefault(name, []).append(
+                _("This person is registered outside your area; ask their community to change the record.")
+            )
+        elif person.pk in first_row:
+            errors.setdefault(clean.draft.row, {}).setdefault(name, []).append(
+                _("The same person is also in row %(row)d.") % {"row": first_row[person.pk]}
+            )
+        else:
+            first_row[person.pk] = clean.draft.row
+
+
 def _apply(person: Person, clean: _Clean) -> list[str]:
     """Copy the draft's values onto `person`; return the names of fields that changed."""
     draft = clean.draft
     wanted = {
         "full_name": draft.full_name.strip(),
         "home_unit_id": draft.home_unit.pk if draft.home_unit else None,
-        "address": draft.address.strip(),
-        "email": draft.email.strip(),
     }
+    # An empty cell means "not given here", never "erase" (like phone, ID number and gender).
+    if draft.address.strip():
+        wanted["address"] = draft.address.strip()
+    if draft.email.strip():
+        wanted["email"] = draft.email.strip()
     if clean.phone:
         wanted.update(phone=clean.phone, phone_index=clean.phone_index)
     if clean.id_number:
@@ -212,6 +248,7 @@ def person_bulk_register(*, actor: Actor, drafts: Sequence[PersonDraft], source:
         raise PermissionDenied(_("You may not register people."))
     cleaned, errors = _validate(actor, drafts)
     matched = _match_existing(cleaned, errors)
+    _ensure_matches_manageable(actor, cleaned, matched, errors)
     if errors:
         raise RowErrors(errors)
 
@@ -263,6 +300,7 @@ def _sync_memberships(cleaned: list[_Clean], row_person: dict[int, Person], now:
         return set()
     existing = {m.person_id: m for m in PartyMembership.objects.filter(person_id__in=list(wanted))}
     create, update = [], []
+    moved: list[int] = []
     for person_id, draft in wanted.items():
         assert draft.branch is not None
         joined = draft.joined_on.isoformat() if draft.joined_on else ""
@@ -276,11 +314,18 @@ def _sync_memberships(cleaned: list[_Clean], row_person: dict[int, Person], now:
             draft.party_status,
             joined,
         ):
+            if membership.branch_id != draft.branch.pk:
+                moved.append(person_id)
             membership.branch, membership.status, membership.joined_on = draft.branch, draft.party_status, joined
             membership.updated_at = now
             update.append(membership)
     PartyMembership.objects.bulk_create(create, batch_size=500)
     PartyMembership.objects.bulk_update(update, ["branch", "status", "joined_on", "updated_at"], batch_size=500)
+    # Moved members lose the member role at their old branch, as in party_membership_set;
+    # _sync_roles then grants the one at the new branch.
+    moved.sort()
+    for start in range(0, len(moved), 500):
+        RoleAssignment.objects.filter(person_id__in=moved[start : start + 500], role=Role.PARTY_MEMBER).delete()
     return {m.person_id for m in create} | {m.person_id for m in update}
 
 

@@ -60,6 +60,10 @@ def audit_record(
     person_id = actor.pk if actor is not None else None
     user_id = actor.user_id if actor is not None else getattr(actor_user, "pk", None)
     context = current_request_context()
+    # Hash exactly what the database will give back: JSON turns tuples into lists and keys into
+    # strings, and the IP field rewrites IPv6 addresses into their canonical form.
+    data = json.loads(json.dumps(data or {}))
+    ip = AuditEvent._meta.get_field("ip").to_python(context.ip) if context.ip else None
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -74,9 +78,9 @@ def audit_record(
             target_id=str(target.pk) if target is not None else "",
             scope_path=scope_path,
             outcome=outcome,
-            ip=context.ip,
+            ip=ip,
             request_id=context.request_id,
-            data=data or {},
+            data=data,
             prev_hash=previous or GENESIS_HASH,
         )
         event.hash = sm3_hex(_canonical(event))

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from mulin.core.logging import mask_text
 from mulin.core.models import QueuedTask
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,11 @@ def background_task(name: str) -> Callable[[Callable[..., Any]], Callable[..., A
     return register
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """Back-off before the next try after `attempts` failed runs: 1, 2, 4, 8 minutes."""
+    return timedelta(seconds=30 * 2**attempts)
+
+
 def enqueue(name: str, **kwargs: Any) -> QueuedTask:
     """Queue `name(**kwargs)` to run after the current transaction commits."""
     if name not in _REGISTRY:
@@ -52,18 +58,22 @@ def _dispatch(task_id: int) -> None:
         run_queued_task(task_id)
         return
     try:
-        run_queued_task_celery.delay(task_id)
-    except Exception:  # broker down: the row stays pending for dispatch_pending
-        logger.warning("Broker unavailable; task %s stays queued.", task_id)
+        # No publish retries: this runs inside a request (after commit), which must not wait
+        # for a broker that is down. The row stays pending and dispatch_pending sends it later.
+        run_queued_task_celery.apply_async((task_id,), retry=False)
+    except Exception:
+        logger.warning("Broker unavailable; task %s stays queued.", task_id, exc_info=True)
 
 
 def run_queued_task(task_id: int) -> None:
     """Run one queued task if it is still pending; record success, retry or failure."""
-    claimed = QueuedTask.objects.filter(pk=task_id, status=QueuedTask.Status.PENDING).update(
-        status=QueuedTask.Status.RUNNING, attempts=F("attempts") + 1, updated_at=timezone.now()
+    now = timezone.now()
+    # A conditional UPDATE claims the task: of two workers given the same id, one runs it.
+    claimed = QueuedTask.objects.filter(pk=task_id, status=QueuedTask.Status.PENDING, run_after__lte=now).update(
+        status=QueuedTask.Status.RUNNING, attempts=F("attempts") + 1, updated_at=now
     )
     if claimed == 0:
-        return  # already taken by another worker, or finished
+        return  # taken by another worker, finished, or waiting for its back-off to pass
     task = QueuedTask.objects.get(pk=task_id)
     try:
         _REGISTRY[task.name](**task.kwargs)
@@ -72,20 +82,25 @@ def run_queued_task(task_id: int) -> None:
         failed_for_good = task.attempts >= MAX_ATTEMPTS
         QueuedTask.objects.filter(pk=task.pk).update(
             status=QueuedTask.Status.FAILED if failed_for_good else QueuedTask.Status.PENDING,
-            run_after=timezone.now() + timedelta(seconds=30 * 2**task.attempts),
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            run_after=timezone.now() + retry_delay(task.attempts),
+            # Error messages can quote the data they choked on: mask phones and ID numbers.
+            last_error=mask_text(f"{type(exc).__name__}: {exc}")[:2000],
+            updated_at=timezone.now(),
         )
         if getattr(settings, "MULIN_TASKS_RAISE", False):  # tests want to see the error
             raise
         return
-    QueuedTask.objects.filter(pk=task.pk).update(status=QueuedTask.Status.DONE, last_error="")
+    QueuedTask.objects.filter(pk=task.pk).update(
+        status=QueuedTask.Status.DONE, last_error="", updated_at=timezone.now()
+    )
 
 
 def dispatch_pending(limit: int = 500) -> int:
     """Send due tasks again (after a broker outage or a crashed worker); return how many."""
     now = timezone.now()
+    # A worker that died mid-task leaves it RUNNING; after STALE_RUNNING_AFTER it is run again.
     QueuedTask.objects.filter(status=QueuedTask.Status.RUNNING, updated_at__lt=now - STALE_RUNNING_AFTER).update(
-        status=QueuedTask.Status.PENDING
+        status=QueuedTask.Status.PENDING, updated_at=now
     )
     due = list(
         QueuedTask.objects.filter(status=QueuedTask.Status.PENDING, run_after__lte=now)

@@ -67,11 +67,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before SessionLifetimeMiddleware, which tells a user why their session ended.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "mulin.accounts.middleware.SessionLifetimeMiddleware",
     "mulin.accounts.middleware.LoginRequiredExceptApiMiddleware",
     "mulin.organizations.middleware.ActorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -22,6 +22,7 @@ class PersonForm(forms.Form):
     phone = forms.CharField(label=_("Mobile number"), max_length=32, required=False)
     id_number = forms.CharField(label=_("ID number"), max_length=32, required=False)
     address = forms.CharField(label=_("Address (building and room)"), max_length=200, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
     home_unit = forms.ModelChoiceField(label=_("Lives in"), queryset=OrgUnit.objects.none())
     gender = forms.ChoiceField(label=_("Gender"), choices=Person.Gender.choices, required=False)
 

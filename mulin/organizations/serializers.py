@@ -98,6 +98,7 @@ class PersonCreateSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     id_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
     gender = serializers.ChoiceField(choices=Person.Gender.choices, required=False, default="")
 
 

@@ -190,6 +190,7 @@ def person_register(
     id_number: str = "",
     address: str = "",
     gender: str = "",
+    email: str = "",
     shows_full_name: bool = False,
 ) -> Person:
     """Register a person living in `home_unit` (a community, compound or building).
@@ -203,7 +204,11 @@ def person_register(
     fields = _identity_fields(phone, id_number)
     _ensure_identity_free(fields)
     person = Person(
-        full_name=full_name.strip(), home_unit=home_unit, address=address.strip(), shows_full_name=shows_full_name
+        full_name=full_name.strip(),
+        home_unit=home_unit,
+        address=address.strip(),
+        email=email.strip(),
+        shows_full_name=shows_full_name,
     )
     person.gender = gender
     for name, value in fields.items():
@@ -216,7 +221,7 @@ def person_register(
 
 
 PERSON_EDITABLE_FIELDS = frozenset(
-    {"full_name", "gender", "phone", "id_number", "address", "home_unit", "shows_full_name", "is_active"}
+    {"full_name", "gender", "phone", "id_number", "address", "email", "home_unit", "shows_full_name", "is_active"}
 )
 
 

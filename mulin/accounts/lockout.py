@@ -11,15 +11,26 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from mulin.accounts.backends import phone_lookup_key
+from mulin.accounts.models import User
 
 
-def lockout_key(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
-    """Key failed attempts by the phone number's blind index, never the number itself."""
-    phone = str((credentials or {}).get("phone") or "")
-    key = phone_lookup_key(phone)
-    if key is None:  # not a valid number: still count it, under a digest of what was typed
-        key = "x" + hashlib.sha256(phone.encode()).hexdigest()[:31]
-    return key
+def lockout_key(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
+    """Key failed attempts by the phone number's blind index, never the number itself.
+
+    Axes calls this with what was typed (`{"phone": ...}`) when a sign-in fails, and with the
+    account's handle (`user.get_username()`) when one succeeds; both must give the same key,
+    or a successful sign-in would not reset the account's failures.
+    """
+    typed = str((credentials or {}).get("phone") or "")
+    key = phone_lookup_key(typed)
+    if key is not None:
+        return key
+    if typed.startswith("u"):
+        index = User.objects.filter(handle=typed).values_list("person__phone_index", flat=True).first()
+        if index:
+            return index
+    # Not a valid number: still count it, under a digest of what was typed.
+    return "x" + hashlib.sha256(typed.encode()).hexdigest()[:31]
 
 
 def lockout_message() -> str:

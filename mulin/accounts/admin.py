@@ -5,12 +5,16 @@ from mulin.accounts.models import User
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
+    """Read-only: accounts are created, disabled and re-enabled through the people pages
+    (organizations.services.account_set_active), which also end the account's sessions and
+    write the audit log. Editing `is_active` here would skip both."""
+
     list_display = ["handle", "is_active", "is_staff", "needs_second_factor", "is_demo", "date_joined", "last_login"]
     list_filter = ["is_active", "is_staff", "needs_second_factor", "is_demo"]
     search_fields = ["handle"]
-    readonly_fields = [
+    fields = [
         "handle",
-        "password",
+        "is_active",
         "is_staff",
         "needs_second_factor",
         "is_demo",
@@ -18,7 +22,13 @@ class UserAdmin(admin.ModelAdmin):
         "date_joined",
         "password_changed_at",
     ]
-    fields = [*readonly_fields, "is_active"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False  # accounts are created for people, through the people pages
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

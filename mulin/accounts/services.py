@@ -118,9 +118,13 @@ def totp_verify(device: TOTPDevice, code: str) -> bool:
 
 @transaction.atomic
 def totp_confirm(device: TOTPDevice, code: str) -> bool:
+    """Confirm a new authenticator with its first code. Never replaces a confirmed one: that
+    needs the security administrator, or the password alone would unlock the account."""
+    if device.confirmed or totp_device_confirmed(device.user) is not None:
+        return False
     if not totp_verify(device, code):
         return False
-    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    TOTPDevice.objects.filter(user=device.user, confirmed=False).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit_record(actor_user=device.user, actor=getattr(device.user, "person", None), verb="mfa.enrolled")
@@ -137,18 +141,25 @@ def sessions_end_for_user(user: User, *, keep_session_key: str | None = None) ->
     return ended
 
 
-@transaction.atomic
 def password_change(request: HttpRequest, *, user: User, current_password: str, new_password: str) -> None:
-    """Change a password after re-checking the current one; end all other sessions."""
+    """Change a password after re-checking the current one (ASVS 7.5.1); apply the password
+    policy; end every other session and every API token of the account."""
     if not user.check_password(current_password):
+        # Audited outside the transaction below, so the refusal is kept.
+        audit_record(
+            actor_user=user, actor=getattr(user, "person", None), verb="password.change_refused", outcome="fail"
+        )
         raise ValidationError({"current_password": _("Your current password is not correct.")})
+    if new_password == current_password:
+        raise ValidationError({"new_password": _("Choose a password different from the current one.")})
     validate_password(new_password, user)
-    user.set_password(new_password)
-    user.password_changed_at = timezone.now()
-    user.save(update_fields=["password", "password_changed_at"])
-    update_session_auth_hash(request, user)
-    sessions_end_for_user(user, keep_session_key=request.session.session_key)
-    audit_record(actor_user=user, actor=getattr(user, "person", None), verb="password.changed")
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "password_changed_at"])
+        update_session_auth_hash(request, user)
+        sessions_end_for_user(user, keep_session_key=request.session.session_key)
+        audit_record(actor_user=user, actor=getattr(user, "person", None), verb="password.changed")
 
 
 def api_token_issue(user: User) -> dict[str, Any]:

@@ -26,6 +26,14 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
 
+def _refused(detail: str, code: str) -> Response:
+    return Response(
+        {"detail": detail, "code": code},
+        status=status.HTTP_401_UNAUTHORIZED,
+        headers={"WWW-Authenticate": 'Bearer realm="api"'},
+    )
+
+
 TokenResponseSerializer = inline_serializer(
     "TokenResponse", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
 )
@@ -47,25 +55,15 @@ class TokenObtainApi(APIView):
         if getattr(django_request, "axes_locked_out", False):
             return Response({"detail": lockout_message(), "code": "locked"}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None:
-            return Response(
-                {"detail": services.credentials_message(), "code": "invalid_credentials"},
-                status=status.HTTP_401_UNAUTHORIZED,
-            )
+            return _refused(services.credentials_message(), "invalid_credentials")
         if services.second_factor_required(user):
             device = services.totp_device_confirmed(user)
             if device is None:
-                return Response(
-                    {
-                        "detail": _("Set up your authenticator app by signing in on the web first."),
-                        "code": "otp_setup_required",
-                    },
-                    status=status.HTTP_401_UNAUTHORIZED,
+                return _refused(
+                    _("Set up your authenticator app by signing in on the web first."), "otp_setup_required"
                 )
             if not services.totp_verify(device, data.get("otp", "")):
-                return Response(
-                    {"detail": _("Enter the 6-digit code from your authenticator app."), "code": "otp_required"},
-                    status=status.HTTP_401_UNAUTHORIZED,
-                )
+                return _refused(_("Enter the 6-digit code from your authenticator app."), "otp_required")
         return Response(services.api_token_issue(user))
 
 

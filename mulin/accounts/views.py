@@ -83,14 +83,19 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     user = services.pending_sign_in_get(request)
     if user is None:
         return redirect("accounts:login")
+    if services.totp_device_confirmed(user) is not None:
+        # Enrolling replaces the old device: allowed only before there is one, or the password
+        # alone would be enough to swap in an attacker's authenticator.
+        return redirect("accounts:verify")
     device = services.totp_device_for_enrolment(user)
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.totp_confirm(device, form.cleaned_data["code"]):
+            next_url = request.session.pop("mulin_next", settings.LOGIN_REDIRECT_URL)
             services.pending_sign_in_clear(request)
             services.session_start(request, user, device=device)
             messages.success(request, _("Your authenticator is set up."))
-            return redirect(settings.LOGIN_REDIRECT_URL)
+            return redirect(next_url)
         form.add_error("code", _("That code is not valid. Check the time on your phone and try again."))
     qr = segno.make(device.config_url, error="m")
     secret = base64.b32encode(device.bin_key).decode()

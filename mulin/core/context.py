@@ -13,7 +13,7 @@ class RequestContext:
 
 
 _EMPTY = RequestContext()  # frozen, so sharing it as the default is safe
-_current: ContextVar[RequestContext] = ContextVar("mulin_request_context", default=_EMPTY)  # noqa: B039
+_current: ContextVar[RequestContext] = ContextVar("mulin_request_context", default=_EMPTY)
 
 
 def current_request_context() -> RequestContext:

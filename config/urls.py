@@ -6,6 +6,8 @@ urlpatterns = [
     path("accounts/", include("mulin.accounts.urls")),
     path("org/", include("mulin.organizations.urls")),
     path("notifications/", include("mulin.notifications.urls")),
+    path("wishes/", include("mulin.wishes.urls")),
+    path("points/", include("mulin.points.urls")),
     path("api/v1/", include("mulin.api.urls")),
     path("system/django-admin/", admin.site.urls),
 ]

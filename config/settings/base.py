@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "mulin.accounts",
     "mulin.organizations",
     "mulin.notifications",
+    "mulin.points",
+    "mulin.wishes",
     "mulin.web",
     "mulin.demo",
 ]
@@ -309,3 +311,11 @@ LOGGING = {
 MULIN_AUDIT_RETENTION_DAYS = env_int("MULIN_AUDIT_RETENTION_DAYS", 365)
 MULIN_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 MULIN_IMPORT_MAX_ROWS = 20_000
+# Wish wall (docs/wishes.md): escalation ladder, photo limits, claims one helper may hold at once.
+MULIN_WISH_UNCLAIMED_ALERT_DAYS = env_int("MULIN_WISH_UNCLAIMED_ALERT_DAYS", 3)
+MULIN_WISH_CLAIM_REMINDER_DAYS = env_int("MULIN_WISH_CLAIM_REMINDER_DAYS", 7)
+MULIN_WISH_CLAIM_EXPIRY_DAYS = env_int("MULIN_WISH_CLAIM_EXPIRY_DAYS", 14)
+MULIN_WISH_STAFF_CONFIRM_AFTER_DAYS = env_int("MULIN_WISH_STAFF_CONFIRM_AFTER_DAYS", 7)
+MULIN_WISH_MAX_OPEN_CLAIMS = env_int("MULIN_WISH_MAX_OPEN_CLAIMS", 5)
+MULIN_WISH_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+MULIN_WISH_PHOTO_MAX_PIXELS = 40_000_000

@@ -1,5 +1,8 @@
 """Tests: fast hashing, in-memory mail, every background task in-process."""
 
+import tempfile
+from pathlib import Path
+
 from config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -14,3 +17,5 @@ CELERY_BROKER_URL = "memory://"
 MULIN_DEMO = False
 LOGGING["root"]["level"] = "WARNING"
 MULIN_AUDIT_DB_GUARD = False  # tests flush tables; test_audit_guard installs the triggers itself
+# Uploads written by tests (wish photos, demo photos) never land in the shared var/media.
+MEDIA_ROOT = str(Path(tempfile.gettempdir()) / "mulin-test-media")

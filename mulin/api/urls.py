@@ -17,6 +17,8 @@ from mulin.organizations.apis import (
     PersonListApi,
     PersonRevealApi,
 )
+from mulin.points.apis import PointsMeApi
+from mulin.wishes.apis import WishActionApi, WishContactApi, WishDetailApi, WishListApi
 
 app_name = "api"
 urlpatterns = [
@@ -32,5 +34,10 @@ urlpatterns = [
     path("people/<int:person_id>/reveal/", PersonRevealApi.as_view(), name="person-reveal"),
     path("notifications/", NotificationListApi.as_view(), name="notifications"),
     path("notifications/read/", NotificationReadApi.as_view(), name="notifications-read"),
+    path("wishes/", WishListApi.as_view(), name="wishes"),
+    path("wishes/<int:wish_id>/", WishDetailApi.as_view(), name="wish"),
+    path("wishes/<int:wish_id>/contact/", WishContactApi.as_view(), name="wish-contact"),
+    path("wishes/<int:wish_id>/<str:action>/", WishActionApi.as_view(), name="wish-action"),
+    path("points/me/", PointsMeApi.as_view(), name="points-me"),
     path("notifications/preferences/", NotificationPreferencesApi.as_view(), name="notification-preferences"),
 ]

@@ -1,0 +1,153 @@
+"""Form shapes for the wish pages. Forms check shape only; the services decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mulin.organizations.models import Skill, TimeSlot
+from mulin.wishes.models import DESCRIPTION_MAX, TITLE_MAX, Wish, WishCategory
+
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "open": (Wish.Status.PUBLISHED,),
+    "claimed": (Wish.Status.CLAIMED,),
+    "done": (Wish.Status.FULFILLED, Wish.Status.CLOSED),
+    "all": (Wish.Status.PUBLISHED, Wish.Status.CLAIMED, Wish.Status.FULFILLED, Wish.Status.CLOSED),
+}
+
+
+class WallFilterForm(forms.Form):
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("open", _("Waiting for a helper")),
+            ("claimed", _("Being helped")),
+            ("done", _("Fulfilled")),
+            ("all", _("All")),
+        ],
+    )
+    community = forms.ModelChoiceField(label=_("Community"), queryset=None, required=False, empty_label=_("All"))
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False, empty_label=_("All"))
+
+    def __init__(self, *args: Any, communities: Any, categories: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities  # type: ignore[attr-defined]
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+
+
+class WishForm(forms.Form):
+    title = forms.CharField(
+        label=_("What do you wish for?"),
+        max_length=TITLE_MAX,
+        help_text=_("A short title, e.g. \u201cHelp to fix a dripping tap\u201d."),
+    )
+    category = forms.ModelChoiceField(label=_("Category"), queryset=WishCategory.objects.none())
+    description = forms.CharField(
+        label=_("Details"),
+        max_length=DESCRIPTION_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Do not write your phone number or address here: the helper gets them after claiming."),
+    )
+    preferred_time = forms.ChoiceField(
+        label=_("Best time"), required=False, choices=[("", _("Any time")), *TimeSlot.choices]
+    )
+    estimated_hours = forms.DecimalField(
+        label=_("About how many hours?"), required=False, min_value=Decimal(0), max_value=Decimal(99), decimal_places=1
+    )
+    estimated_value = forms.DecimalField(
+        label=_("Value of any goods (yuan)"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100000),
+        decimal_places=2,
+    )
+    shows_full_name = forms.BooleanField(
+        label=_("Show my full name on the wall"),
+        required=False,
+        help_text=_("Otherwise neighbours see only your family name, like \u201c王**\u201d."),
+    )
+
+    def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it not published?"), max_length=200)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultiplePhotoField, self).clean(item, initial) for item in files if item]
+
+
+class FulfilForm(forms.Form):
+    note = forms.CharField(label=_("What was done?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    hours = forms.DecimalField(
+        label=_("Hours you gave"), required=False, min_value=Decimal("0.1"), max_value=Decimal(24), decimal_places=1
+    )
+    photos = MultiplePhotoField(
+        label=_("Photos (1 to 3, JPEG or PNG, up to 5 MB each)"),
+        help_text=_("Photos are seen only by the wisher, you and the community's staff."),
+    )
+
+
+class ConfirmForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How was the help?"),
+        coerce=int,
+        choices=[(5, "★★★★★"), (4, "★★★★"), (3, "★★★"), (2, "★★"), (1, "★")],
+        widget=forms.RadioSelect,
+        initial=5,
+    )
+    thanks = forms.CharField(label=_("A word of thanks"), max_length=300, required=False)
+
+
+ACTION_FORMS: dict[str, type[forms.Form] | None] = {
+    "publish": None,
+    "reject": RejectForm,
+    "claim": None,
+    "release": ReasonForm,
+    "fulfil": FulfilForm,
+    "confirm": ConfirmForm,
+    "withdraw": ReasonForm,
+}
+
+
+class CategoryForm(forms.Form):
+    name_zh_hans = forms.CharField(label=_("Name (Chinese)"), max_length=40)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=60)
+    skills = forms.MultipleChoiceField(
+        label=_("Skills that suit it"), choices=Skill.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    default_hours = forms.DecimalField(
+        label=_("Usual hours"), min_value=Decimal(0), max_value=Decimal(99), decimal_places=1, initial=Decimal(2)
+    )
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=100)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+
+class NewCategoryForm(CategoryForm):
+    code = forms.SlugField(label=_("Code"), max_length=32, help_text=_("Letters, digits and hyphens, e.g. “pets”."))
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label=_("Resident's name"), max_length=50, required=False)

@@ -1,0 +1,55 @@
+from django.utils.translation import gettext_lazy as _
+
+from mulin.organizations.roles import Capability
+from mulin.web.navigation import NavItem, register
+
+register(
+    NavItem(
+        "wishes",
+        _("Wish wall"),
+        "wishes:wall",
+        lambda actor: actor.can_anywhere(Capability.WISH_VIEW),
+        order=100,
+        icon="💝",
+    )
+)
+register(
+    NavItem(
+        "my_wishes",
+        _("My wishes"),
+        "wishes:mine",
+        lambda actor: actor.can_anywhere(Capability.WISH_POST) or actor.can_anywhere(Capability.WISH_CLAIM),
+        order=110,
+        icon="🙏",
+    )
+)
+register(
+    NavItem(
+        "wishes_for_me",
+        _("Wishes near me"),
+        "wishes:for_me",
+        lambda actor: actor.can_anywhere(Capability.WISH_CLAIM),
+        order=120,
+        icon="🤝",
+    )
+)
+register(
+    NavItem(
+        "wishes_review",
+        _("Verify wishes"),
+        "wishes:review",
+        lambda actor: actor.can_anywhere(Capability.WISH_MODERATE),
+        order=130,
+        icon="✅",
+    )
+)
+register(
+    NavItem(
+        "wishes_stats",
+        _("Wish statistics"),
+        "wishes:stats",
+        lambda actor: actor.can_anywhere(Capability.WISH_MODERATE),
+        order=600,
+        icon="📊",
+    )
+)

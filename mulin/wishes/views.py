@@ -1,0 +1,333 @@
+"""The wish wall in the browser. Thin: parse, call one selector or service, render. Buttons are
+shown by the same predicates the services enforce."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mulin.core.exceptions import ApplicationError
+from mulin.organizations.permissions import access_person_by_id
+from mulin.organizations.roles import Capability
+from mulin.organizations.selectors import person_search
+from mulin.wishes.forms import (
+    ACTION_FORMS,
+    STATUS_GROUPS,
+    CategoryForm,
+    NewCategoryForm,
+    PersonSearchForm,
+    WallFilterForm,
+    WishForm,
+)
+from mulin.wishes.models import WishCategory, WishSuggestion
+from mulin.wishes.permissions import (
+    access_photo_by_uuid,
+    access_wish_by_id,
+    available_actions,
+    can_enter_wish_for,
+    can_manage_categories,
+    can_moderate_wish,
+    can_post_wish,
+    can_view_wish_contact,
+    can_view_wish_private,
+)
+from mulin.wishes.selectors import (
+    category_list,
+    community_list_for_wall,
+    wish_events,
+    wish_list_claimed_by,
+    wish_list_entered_by,
+    wish_list_for_helper,
+    wish_list_posted_by,
+    wish_list_to_confirm_for,
+    wish_list_to_review,
+    wish_list_visible_to,
+    wish_photos,
+)
+from mulin.wishes.services import category_save, wish_action, wish_contact_reveal, wish_submit
+from mulin.wishes.stats import wish_stats
+from mulin.wishes.transitions import TRANSITIONS
+
+PAGE = 25
+
+
+def _actor(request: HttpRequest) -> Any:
+    return request.actor  # type: ignore[attr-defined]
+
+
+def _before(request: HttpRequest) -> int | None:
+    value = request.GET.get("before", "")
+    return int(value) if value.isdigit() else None
+
+
+def _page(queryset: Any, request: HttpRequest) -> tuple[list[Any], int | None]:
+    """One keyset page: PAGE rows and the id to continue before (None on the last page)."""
+    rows = list(queryset[: PAGE + 1])
+    return rows[:PAGE], (rows[PAGE - 1].pk if len(rows) > PAGE else None)
+
+
+def _next_url(request: HttpRequest, before: int | None) -> str:
+    if before is None:
+        return ""
+    query = request.GET.copy()
+    query["before"] = str(before)
+    return f"?{query.urlencode()}"
+
+
+def wall_view(request: HttpRequest) -> HttpResponse:
+    """The public wall: wishes of the actor's street, newest first, filterable, 25 at a time."""
+    actor = _actor(request)
+    if not actor.can_anywhere(Capability.WISH_VIEW):
+        raise PermissionDenied(_("You may not see the wish wall."))
+    form = WallFilterForm(request.GET or None, communities=community_list_for_wall(actor), categories=category_list())
+    show, community, category = "open", None, None
+    if form.is_valid():
+        show = form.cleaned_data["show"] or "open"
+        community, category = form.cleaned_data["community"], form.cleaned_data["category"]
+    wishes, before = _page(
+        wish_list_visible_to(
+            actor,
+            statuses=STATUS_GROUPS[show],
+            community_id=community.pk if community else None,
+            category_id=category.pk if category else None,
+            before=_before(request),
+        ),
+        request,
+    )
+    context = {"wishes": wishes, "next_url": _next_url(request, before), "form": form, "show": show}
+    if request.htmx and _before(request):  # type: ignore[attr-defined]
+        return render(request, "wishes/_wish_cards.html", context)
+    context["can_post"] = can_post_wish(actor)
+    context["can_enter"] = actor.can_anywhere(Capability.WISH_MODERATE)
+    return render(request, "wishes/wall.html", context)
+
+
+def wish_detail_view(request: HttpRequest, wish_id: int) -> HttpResponse:
+    actor = _actor(request)
+    wish = access_wish_by_id(actor, wish_id)
+    private = can_view_wish_private(actor, wish)
+    actions = available_actions(actor, wish)
+    forms = {action: form() for action, form in ACTION_FORMS.items() if action in actions and form is not None}
+    suggestions: list[WishSuggestion] = []
+    if can_moderate_wish(actor, wish):
+        suggestions = list(wish.suggestions.order_by("-score", "id")[:5])
+    return render(
+        request,
+        "wishes/wish_detail.html",
+        {
+            "wish": wish,
+            "events": wish_events(wish),
+            "photos": wish_photos(wish) if private else [],
+            "private": private,
+            "actions": actions,
+            "forms": forms,
+            "can_view_contact": can_view_wish_contact(actor, wish),
+            "suggestions": suggestions,
+            "transitions": TRANSITIONS,
+        },
+    )
+
+
+def wish_create_view(request: HttpRequest) -> HttpResponse:
+    """A resident posts a wish; community staff enter one for an offline resident (?for=<person>)."""
+    actor = _actor(request)
+    wisher = None
+    if request.GET.get("for"):
+        wisher = access_person_by_id(actor, request.GET["for"])
+        if not can_enter_wish_for(actor, wisher):
+            raise PermissionDenied(_("You may enter wishes only for residents of your community."))
+    elif not can_post_wish(actor):
+        if actor.can_anywhere(Capability.WISH_MODERATE):
+            return redirect("wishes:enter")
+        raise PermissionDenied(_("You may not post a wish: your home is not on record."))
+    person = wisher or actor.person
+    form = WishForm(
+        request.POST or None, categories=category_list(), initial={"shows_full_name": person.shows_full_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            wish = wish_submit(actor=actor, wisher=wisher, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request, _("Thank you. The community office will verify your wish and put it on the wall.")
+            )
+            return redirect(wish)
+    return render(request, "wishes/wish_form.html", {"form": form, "wisher": wisher})
+
+
+def wish_enter_view(request: HttpRequest) -> HttpResponse:
+    """Staff find the offline resident a wish is for (people of their community only)."""
+    actor = _actor(request)
+    if not actor.can_anywhere(Capability.WISH_MODERATE):
+        raise PermissionDenied(_("Only community staff enter wishes for residents."))
+    form = PersonSearchForm(request.GET or None)
+    people = []
+    if form.is_valid() and form.cleaned_data["q"]:
+        people = [p for p in person_search(actor, query=form.cleaned_data["q"])[:20] if can_enter_wish_for(actor, p)]
+    return render(request, "wishes/wish_enter.html", {"form": form, "people": people})
+
+
+@require_POST
+def wish_action_view(request: HttpRequest, wish_id: int, action: str) -> HttpResponse:
+    """One lifecycle step from a button on the wish page."""
+    actor = _actor(request)
+    wish = access_wish_by_id(actor, wish_id)
+    if action not in ACTION_FORMS:
+        raise Http404
+    form_class = ACTION_FORMS[action]
+    data: dict[str, Any] = {}
+    if form_class is not None:
+        form = form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+            return redirect(wish)
+        data = form.cleaned_data
+    try:
+        wish_action(actor=actor, wish=wish, action=action, **data)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, str(_DONE[action]))
+    return redirect(wish)
+
+
+_DONE = {
+    "publish": _("The wish is on the wall."),
+    "reject": _("The wish was not published; the wisher sees your reason."),
+    "claim": _("Thank you for taking this on. You can now see how to reach the wisher."),
+    "release": _("The wish is back on the wall."),
+    "fulfil": _("Thank you. The wisher is asked to confirm."),
+    "confirm": _("Thank you. The wish is closed and the helper has been thanked."),
+    "withdraw": _("The wish has been withdrawn."),
+}
+
+
+@require_POST
+def wish_contact_view(request: HttpRequest, wish_id: int) -> HttpResponse:
+    """Show the wisher's contact to the claimant (htmx swaps it in); writes one audit row."""
+    actor = _actor(request)
+    wish = access_wish_by_id(actor, wish_id)
+    contact = wish_contact_reveal(actor=actor, wish=wish)
+    template = "wishes/_contact.html" if request.htmx else "wishes/contact.html"  # type: ignore[attr-defined]
+    return render(request, template, {"wish": wish, "contact": contact})
+
+
+def wish_photo_view(request: HttpRequest, photo_uuid: str) -> HttpResponse:
+    """Serve a photo to those who may see it; never cached publicly, never sniffed as anything else."""
+    photo = access_photo_by_uuid(_actor(request), photo_uuid)
+    try:
+        handle = default_storage.open(photo.file_name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=photo.content_type)
+    extension = "png" if photo.content_type == "image/png" else "jpg"
+    response["Content-Disposition"] = f'inline; filename="{photo.uuid.hex}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def wish_mine_view(request: HttpRequest) -> HttpResponse:
+    """My wishes, the wishes I have claimed, and (staff) those I entered for residents."""
+    person = _actor(request).person
+    if person is None:
+        raise PermissionDenied(_("This account is not linked to a person."))
+    return render(
+        request,
+        "wishes/wish_mine.html",
+        {
+            "posted": list(wish_list_posted_by(person)[:50]),
+            "claimed": list(wish_list_claimed_by(person)[:50]),
+            "entered": list(wish_list_entered_by(person)[:50]),
+        },
+    )
+
+
+def wish_for_me_view(request: HttpRequest) -> HttpResponse:
+    """Open wishes near the helper and matching their skills."""
+    actor = _actor(request)
+    if not actor.can_anywhere(Capability.WISH_CLAIM):
+        raise PermissionDenied(_("Only party members, volunteers and partner units claim wishes."))
+    return render(request, "wishes/wish_for_me.html", {"wishes": wish_list_for_helper(actor)})
+
+
+def wish_review_view(request: HttpRequest) -> HttpResponse:
+    """The verification queue of community staff, oldest first, and offline residents' wishes to confirm."""
+    actor = _actor(request)
+    if not actor.can_anywhere(Capability.WISH_MODERATE):
+        raise PermissionDenied(_("Only community staff verify wishes."))
+    wishes, _last = _page(wish_list_to_review(actor), request)
+    return render(
+        request, "wishes/wish_review.html", {"wishes": wishes, "to_confirm": list(wish_list_to_confirm_for(actor))}
+    )
+
+
+def wish_stats_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not actor.can_anywhere(Capability.WISH_MODERATE):
+        raise PermissionDenied(_("You may not see wish statistics."))
+    this_year = timezone.localdate().year
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else this_year
+    year = min(max(year, 2000), this_year)
+    overall, communities = wish_stats(actor, start=dt.date(year, 1, 1), end=dt.date(year, 12, 1))
+    return render(
+        request,
+        "wishes/wish_stats.html",
+        {"overall": overall, "communities": communities, "year": year, "years": range(this_year, this_year - 5, -1)},
+    )
+
+
+def category_list_view(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not can_manage_categories(actor):
+        raise PermissionDenied(_("Only the street administration may change wish categories."))
+    form = NewCategoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            category_save(actor=actor, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The category has been added."))
+            return redirect("wishes:categories")
+    rows = [
+        (category, CategoryForm(initial=category.__dict__, prefix=f"c{category.pk}"))
+        for category in category_list(include_retired=True)
+    ]
+    return render(request, "wishes/categories.html", {"rows": rows, "form": form})
+
+
+@require_POST
+def category_edit_view(request: HttpRequest, category_id: int) -> HttpResponse:
+    actor = _actor(request)
+    if not can_manage_categories(actor):
+        raise PermissionDenied(_("Only the street administration may change wish categories."))
+    category = get_object_or_404(WishCategory, pk=category_id)
+    form = CategoryForm(request.POST, prefix=f"c{category.pk}")
+    if form.is_valid():
+        try:
+            category_save(actor=actor, category=category, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The category has been saved."))
+    else:
+        messages.error(request, _("Check the fields of the category."))
+    return redirect("wishes:categories")

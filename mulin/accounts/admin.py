@@ -12,7 +12,7 @@ class UserAdmin(admin.ModelAdmin):
     list_display = ["handle", "is_active", "is_staff", "needs_second_factor", "is_demo", "date_joined", "last_login"]
     list_filter = ["is_active", "is_staff", "needs_second_factor", "is_demo"]
     search_fields = ["handle"]
-    fields = [
+    fields = (
         "handle",
         "is_active",
         "is_staff",
@@ -21,7 +21,7 @@ class UserAdmin(admin.ModelAdmin):
         "last_login",
         "date_joined",
         "password_changed_at",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]

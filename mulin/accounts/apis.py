@@ -73,5 +73,5 @@ class TokenRevokeApi(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        request._auth.delete()  # type: ignore[union-attr]
+        request.auth.delete()  # type: ignore[union-attr]
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -17,5 +17,5 @@ class SessionStore(DatabaseSessionStore):
     def create_model_instance(self, data: dict[str, Any]) -> Any:
         instance = super().create_model_instance(data)
         user_id = data.get("_auth_user_id")
-        instance.user_id = int(user_id) if user_id else None
+        instance.user_id = int(user_id) if user_id else None  # type: ignore[attr-defined]
         return instance

@@ -22,7 +22,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     Field errors come under ``errors`` keyed by field name.
     """
     if isinstance(exc, ApplicationError):
-        body = {"detail": exc.message, "code": exc.code}
+        body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
         if exc.extra:
             body["errors"] = exc.extra
         return Response(body, status=exc.status)

@@ -10,11 +10,14 @@ nothing the second time.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -257,8 +260,10 @@ def person_bulk_register(*, actor: Actor, drafts: Sequence[PersonDraft], source:
     to_update: dict[int, Person] = {}
     update_fields: set[str] = set()
     row_person: dict[int, Person] = {}
+    old_homes: list[Q] = []
     for clean in cleaned:
         person = matched.get(clean.draft.row) or Person()
+        old_home_id = person.home_unit_id
         changed = _apply(person, clean)
         if person.pk is None:
             to_create.append(person)
@@ -266,10 +271,16 @@ def person_bulk_register(*, actor: Actor, drafts: Sequence[PersonDraft], source:
             person.updated_at = now
             to_update[person.pk] = person
             update_fields.update(changed)
+            if "home_unit_id" in changed and old_home_id is not None:
+                old_homes.append(Q(person_id=person.pk, unit_id=old_home_id))
         row_person[clean.draft.row] = person
     Person.objects.bulk_create(to_create, batch_size=500)
     if to_update:
         Person.objects.bulk_update(list(to_update.values()), [*sorted(update_fields), "updated_at"], batch_size=500)
+    # A person who moved is no longer a resident of the old home (as in person_update);
+    # _sync_roles below grants the role at the new one.
+    for start in range(0, len(old_homes), 250):  # two parameters each; stay under SQLite's 999
+        RoleAssignment.objects.filter(reduce(operator.or_, old_homes[start : start + 250]), role=Role.RESIDENT).delete()
 
     changed_ids = (
         set(to_update)

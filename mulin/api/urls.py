@@ -19,6 +19,7 @@ from mulin.organizations.apis import (
 )
 from mulin.points.apis import PointsMeApi
 from mulin.wishes.apis import WishActionApi, WishContactApi, WishDetailApi, WishListApi
+from mulin.organizations.apis_imports import PeopleExportApi, PeopleImportApi
 
 app_name = "api"
 urlpatterns = [
@@ -30,6 +31,8 @@ urlpatterns = [
     path("org-units/", OrgUnitListApi.as_view(), name="org-units"),
     path("org-units/<int:unit_id>/", OrgUnitDetailApi.as_view(), name="org-unit"),
     path("people/", PersonListApi.as_view(), name="people"),
+    path("people/import/", PeopleImportApi.as_view(), name="people-import"),
+    path("people/export/", PeopleExportApi.as_view(), name="people-export"),
     path("people/<int:person_id>/", PersonDetailApi.as_view(), name="person"),
     path("people/<int:person_id>/reveal/", PersonRevealApi.as_view(), name="person-reveal"),
     path("notifications/", NotificationListApi.as_view(), name="notifications"),

@@ -180,7 +180,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 # Lock by account and, separately, by address: either reaching five failures locks.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # the account's failures only (LockoutHandler), not the address's
+AXES_HANDLER = "mulin.accounts.lockout.LockoutHandler"
 AXES_USERNAME_FORM_FIELD = "phone"
 AXES_USERNAME_CALLABLE = "mulin.accounts.lockout.lockout_key"
 AXES_LOCKOUT_CALLABLE = "mulin.accounts.lockout.lockout_response"

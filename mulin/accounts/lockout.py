@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -31,6 +34,20 @@ def lockout_key(request: HttpRequest | None, credentials: dict[str, Any] | None)
             return index
     # Not a valid number: still count it, under a digest of what was typed.
     return "x" + hashlib.sha256(typed.encode()).hexdigest()[:31]
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """Axes' database handler, except that a successful sign-in clears only that account's
+    failures.
+
+    Axes would also clear every failure from the same address, so an attacker holding any one
+    account could spray guesses at other accounts from one address indefinitely, signing in to
+    their own account after every four.
+    """
+
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
+        count, _detail = AccessAttempt.objects.filter(username=get_client_username(request, credentials)).delete()
+        return count
 
 
 def lockout_message() -> str:

@@ -259,3 +259,15 @@ def test_lockout_is_audited(client, resident):
 
     events = AuditEvent.objects.filter(verb="login.failed").order_by("id")
     assert [event.data["locked"] for event in events] == [False, False, False, False, True]
+
+
+def test_signing_in_to_ones_own_account_does_not_reset_the_address_count(client, street, resident):
+    victims = [make_person(home=street.nanyuan_building, with_account=True) for _ in range(5)]
+    for victim in victims[:4]:
+        web_login(client, victim.phone, WRONG_PASSWORD, REMOTE_ADDR="10.0.0.66")
+    assert web_login(client, resident.phone, REMOTE_ADDR="10.0.0.66").status_code == 302  # the attacker's own
+    client.logout()
+
+    web_login(client, victims[4].phone, WRONG_PASSWORD, REMOTE_ADDR="10.0.0.66")
+
+    assert web_login(client, resident.phone, REMOTE_ADDR="10.0.0.66").status_code == 429

@@ -65,12 +65,18 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def demo_street(transactional_db, settings):  # type: ignore[no-untyped-def]
-    """The Daguan demo street, committed so that the live server's thread sees it; demo mode on
-    (demo accounts sign in without a second factor). transactional_db empties the tables afterwards."""
+def demo_mode(transactional_db, settings):  # type: ignore[no-untyped-def]
+    """Demo mode on, with an empty database the live server's thread can use (for pages that need no
+    data, such as the login page)."""
+    settings.MULIN_DEMO = True
+
+
+@pytest.fixture
+def demo_street(demo_mode):  # type: ignore[no-untyped-def]
+    """The Daguan demo street, committed so that the live server's thread sees it; demo accounts sign
+    in without a second factor. transactional_db empties the tables afterwards."""
     from mulin.demo.seed import build_daguan
 
-    settings.MULIN_DEMO = True
     return build_daguan()
 
 

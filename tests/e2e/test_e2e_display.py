@@ -47,7 +47,7 @@ def test_switching_to_english_and_back_changes_the_page_language(demo_street, pa
         assert english_text != chinese_text, "the Chinese catalogue exists but the page text did not change"
 
 
-def test_the_language_choice_applies_before_sign_in_too(demo_street, page):  # type: ignore[no-untyped-def]
+def test_the_language_choice_applies_before_sign_in_too(demo_mode, page):  # type: ignore[no-untyped-def]
     page.goto("/accounts/login/")
     page.click("[data-testid=lang-en]")
     page.wait_for_load_state()
@@ -56,7 +56,7 @@ def test_the_language_choice_applies_before_sign_in_too(demo_street, page):  # t
     assert page.locator("[data-testid=login-submit]").inner_text().strip() == "Sign in"
 
 
-def test_large_text_mode_enlarges_the_text_and_can_be_switched_off(demo_street, page):  # type: ignore[no-untyped-def]
+def test_large_text_mode_enlarges_the_text_and_can_be_switched_off(demo_mode, page):  # type: ignore[no-untyped-def]
     page.goto("/accounts/login/")
 
     def html_font_px() -> float:

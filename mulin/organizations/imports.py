@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from mulin.core.exceptions import StateConflict
 from mulin.core.normalizers import id_number_check_digit
@@ -156,17 +156,30 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
-        if self.errors:
-            return _("%(count)d of %(rows)d rows have errors; nothing was imported. Fix them and upload again.") % {
-                "count": self.error_rows,
-                "rows": self.rows,
-            }
-        return _("Imported %(rows)d rows: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.") % {
+        values = {
+            "count": self.error_rows,
             "rows": self.rows,
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
         }
+        if self.errors:
+            return (
+                ngettext(
+                    "%(count)d row (of %(rows)d) has errors; nothing was imported. Fix it and upload again.",
+                    "%(count)d rows (of %(rows)d) have errors; nothing was imported. Fix them and upload again.",
+                    self.error_rows,
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "Imported %(rows)d row: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.",
+                "Imported %(rows)d rows: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.",
+                self.rows,
+            )
+            % values
+        )
 
 
 # --- Reading the header and the rows ------------------------------------------------------------

@@ -33,7 +33,12 @@ class ImportForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    unit = forms.ModelChoiceField(label=gettext_lazy("Only people of"), queryset=OrgUnit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Only people of"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Everyone you may see"),
+    )
     full = forms.BooleanField(required=False)
 
     def __init__(self, *args, units=None, **kwargs) -> None:  # type: ignore[no-untyped-def]

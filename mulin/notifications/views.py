@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mulin.notifications import registry
 from mulin.notifications.models import NotificationPreference
@@ -23,6 +23,7 @@ def _person(request: HttpRequest):  # type: ignore[no-untyped-def]
     return person
 
 
+@require_safe
 def inbox_view(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     page = Paginator(notification_list_for(person), 20).get_page(request.GET.get("page"))
@@ -36,6 +37,7 @@ def mark_read_view(request: HttpRequest) -> HttpResponse:
     return redirect("notifications:inbox")
 
 
+@require_http_methods(["GET", "POST"])
 def preferences_view(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     channels = NotificationPreference.Channel.values

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mulin.core.exceptions import ApplicationError
 from mulin.core.masking import mask_address, mask_id_number, mask_phone
@@ -28,6 +28,7 @@ def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
     return request.actor  # type: ignore[attr-defined]
 
 
+@require_safe
 def person_list_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not actor.can_anywhere(Capability.PEOPLE_VIEW):
@@ -47,6 +48,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "organizations/person_list.html", context)
 
 
+@require_safe
 def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = _actor(request)
     person = access_person_by_id(actor, person_id)
@@ -80,6 +82,7 @@ def person_reveal_view(request: HttpRequest, person_id: int, field: str) -> Http
     )
 
 
+@require_http_methods(["GET", "POST"])
 def person_create_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not actor.can_anywhere(Capability.PEOPLE_MANAGE):
@@ -102,6 +105,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "organizations/person_form.html", {"form": form})
 
 
+@require_safe
 def orgunit_tree_view(request: HttpRequest) -> HttpResponse:
     units = orgunit_list_visible_to(_actor(request))
     return render(request, "organizations/orgunit_tree.html", {"units": units})

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language
 
 from mulin.accounts.selectors import lockout_list_active
@@ -27,6 +27,7 @@ from mulin.web import attention
 from mulin.web.middleware import TEXT_SIZE_COOKIE
 
 
+@require_safe
 def home_view(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     return render(
@@ -36,6 +37,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def profile_view(request: HttpRequest) -> HttpResponse:
     person = request.actor.person  # type: ignore[attr-defined]
     if person is None:
@@ -92,6 +94,7 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_safe
 def audit_log_view(request: HttpRequest) -> HttpResponse:
     """The audit administrator's read-only view of the log, with a chain check on demand."""
     actor = request.actor  # type: ignore[attr-defined]
@@ -108,6 +111,7 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
     return render(request, "web/audit_log.html", {"page": page, "verb": verb, "chain": chain})
 
 
+@require_safe
 def lockouts_view(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     if not actor.can_anywhere(Capability.SECURITY_MANAGE):

@@ -30,13 +30,15 @@ class WallFilterForm(forms.Form):
             ("all", _("All")),
         ],
     )
-    community = forms.ModelChoiceField(label=_("Community"), queryset=None, required=False, empty_label=_("All"))
-    category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False, empty_label=_("All"))
+    community = forms.TypedChoiceField(label=_("Community"), coerce=int, required=False, empty_value=None)
+    category = forms.TypedChoiceField(label=_("Category"), coerce=int, required=False, empty_value=None)
 
-    def __init__(self, *args: Any, communities: Any, categories: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, communities: list[tuple[int, str]], categories: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities  # type: ignore[attr-defined]
-        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+        self.fields["community"].choices = [("", _("All")), *communities]  # type: ignore[attr-defined]
+        self.fields["category"].choices = [("", _("All")), *categories]  # type: ignore[attr-defined]
 
 
 class WishForm(forms.Form):

@@ -10,8 +10,12 @@ their wisher, to whoever entered them, and to moderators of the community (scope
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import get_language
 
 from mulin.organizations.models import PATH_SEGMENT, OrgUnit, Person
 from mulin.organizations.roles import ROLE_SPECS, Capability
@@ -26,29 +30,41 @@ def _self_and_ancestors(path: str) -> list[str]:
     return [path[:end] for end in range(PATH_SEGMENT, len(path) + 1, PATH_SEGMENT)]
 
 
+REACH_CACHE_SECONDS = 300
+
+
 def reach_paths(actor: Actor, capability: Capability) -> tuple[str, ...]:
     """Subtree roots of the streets enclosing the units where the actor holds `capability`.
 
-    A grant above street level (a district) reaches its own subtree. One query, cached per actor.
+    A grant above street level (a district) reaches its own subtree. One small query, cached by
+    the set of grant paths (streets are created and moved rarely; five minutes of staleness is fine).
     """
     if actor.is_system:
         return ("",)
     key = f"wishes:reach:{capability}"
     if key not in actor._cache:
         grants = [grant for grant in actor.grants if capability in ROLE_SPECS[grant.role].capabilities]
-        chains = {grant.unit_path: _self_and_ancestors(grant.unit_path) for grant in grants}
-        candidates = {path for chain in chains.values() for path in chain}
-        streets = (
-            set(OrgUnit.objects.filter(path__in=candidates, kind=OrgUnit.Kind.STREET).values_list("path", flat=True))
-            if candidates
-            else set()
-        )
-        roots = []
-        for grant in grants:
-            enclosing = [path for path in chains[grant.unit_path] if path in streets]
-            roots.append(enclosing[-1] if enclosing else grant.scope_path)
-        actor._cache[key] = minimal_paths(roots)
+        if not grants:
+            actor._cache[key] = ()
+            return ()
+        shared_key = "mulin:" + key + ":" + ",".join(sorted({f"{g.unit_path}/{g.scope_path}" for g in grants}))
+        roots = cache.get(shared_key)
+        if roots is None:
+            roots = _street_roots(grants)
+            cache.set(shared_key, roots, REACH_CACHE_SECONDS)
+        actor._cache[key] = tuple(roots)
     return actor._cache[key]
+
+
+def _street_roots(grants: list[Any]) -> tuple[str, ...]:
+    chains = {grant.unit_path: _self_and_ancestors(grant.unit_path) for grant in grants}
+    candidates = {path for chain in chains.values() for path in chain}
+    streets = set(OrgUnit.objects.filter(path__in=candidates, kind=OrgUnit.Kind.STREET).values_list("path", flat=True))
+    roots = []
+    for grant in grants:
+        enclosing = [path for path in chains[grant.unit_path] if path in streets]
+        roots.append(enclosing[-1] if enclosing else grant.scope_path)
+    return minimal_paths(roots)
 
 
 def reach_q(actor: Actor, capability: Capability, path_field: str = "scope_path") -> Q:
@@ -198,6 +214,9 @@ def wish_photos(wish: Wish) -> list[WishPhoto]:
     return list(wish.photos.order_by("id"))
 
 
+CATEGORY_VERSION_KEY = "mulin:wishes:categories:version"
+
+
 def category_list(*, include_retired: bool = False) -> QuerySet[WishCategory]:
     categories = WishCategory.objects.all()
     if not include_retired:
@@ -205,11 +224,29 @@ def category_list(*, include_retired: bool = False) -> QuerySet[WishCategory]:
     return categories.order_by("order", "code")
 
 
-def community_list_for_wall(actor: Actor) -> QuerySet[OrgUnit]:
-    """Communities the actor's wall reaches, for the filter."""
-    return OrgUnit.objects.filter(reach_q(actor, Capability.WISH_VIEW, "path"), kind=OrgUnit.Kind.COMMUNITY).order_by(
-        "path"
-    )
+def category_cache_clear() -> None:
+    """Called by the category service so the wall's filter shows changes at once."""
+    cache.set(CATEGORY_VERSION_KEY, timezone.now().timestamp(), None)
+
+
+def wall_filter_choices(actor: Actor) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(id, name) of the communities the actor's wall reaches and of the categories in use, in
+    the current language; cached, so the wall's own cost is the wishes query alone."""
+    roots = reach_paths(actor, Capability.WISH_VIEW)
+    version = cache.get(CATEGORY_VERSION_KEY, 0)
+    key = f"mulin:wishes:filters:{get_language()}:{version}:{','.join(roots)}"
+    choices = cache.get(key)
+    if choices is None:
+        communities = [
+            (unit.pk, unit.name)
+            for unit in OrgUnit.objects.filter(
+                reach_q(actor, Capability.WISH_VIEW, "path"), kind=OrgUnit.Kind.COMMUNITY, is_active=True
+            ).order_by("path")
+        ]
+        categories = [(category.pk, category.name) for category in category_list()]
+        choices = (communities, categories)
+        cache.set(key, choices, REACH_CACHE_SECONDS)
+    return choices
 
 
 def attention_counts(actor: Actor) -> dict[str, int]:

@@ -39,6 +39,7 @@ from mulin.wishes.permissions import (
     ensure_can_withdraw_wish,
 )
 from mulin.wishes.photos import photo_clean, photo_store
+from mulin.wishes.selectors import category_cache_clear
 from mulin.wishes.stats import hours_between, rollup_bump
 from mulin.wishes.transitions import transition
 
@@ -493,6 +494,7 @@ def category_save(*, actor: Actor, category: WishCategory | None = None, **field
         setattr(category, name, value.strip() if isinstance(value, str) else value)
     category.full_clean()
     category.save()
+    category_cache_clear()
     audit_record(verb=f"{M}.category_saved", actor=actor.person, target=category)
     return category
 

@@ -42,7 +42,7 @@ from mulin.wishes.permissions import (
 )
 from mulin.wishes.selectors import (
     category_list,
-    community_list_for_wall,
+    wall_filter_choices,
     wish_events,
     wish_list_claimed_by,
     wish_list_entered_by,
@@ -88,17 +88,18 @@ def wall_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not actor.can_anywhere(Capability.WISH_VIEW):
         raise PermissionDenied(_("You may not see the wish wall."))
-    form = WallFilterForm(request.GET or None, communities=community_list_for_wall(actor), categories=category_list())
-    show, community, category = "open", None, None
+    communities, categories = wall_filter_choices(actor)
+    form = WallFilterForm(request.GET or None, communities=communities, categories=categories)
+    show, community_id, category_id = "open", None, None
     if form.is_valid():
         show = form.cleaned_data["show"] or "open"
-        community, category = form.cleaned_data["community"], form.cleaned_data["category"]
+        community_id, category_id = form.cleaned_data["community"], form.cleaned_data["category"]
     wishes, before = _page(
         wish_list_visible_to(
             actor,
             statuses=STATUS_GROUPS[show],
-            community_id=community.pk if community else None,
-            category_id=category.pk if category else None,
+            community_id=community_id,
+            category_id=category_id,
             before=_before(request),
         ),
         request,

@@ -1,39 +1,11 @@
-from decimal import Decimal
-
 from django.db import migrations
 
-# The starting rules; street administrators change amounts on the rules page. Later modules
-# (rosters, patrols, activities) add their own rules in their own migrations.
-RULES = [
-    {
-        "code": "wish-fulfilled",
-        "event": "wish.closed",
-        "account": "service",
-        "name_zh_hans": "圆梦微心愿",
-        "name_en": "Fulfilled a micro-wish",
-        "points": Decimal(10),
-        "hours_mode": "from_source",
-        "max_hours": Decimal(8),
-        "applies_to": "everyone",
-    },
-    {
-        "code": "wish-fulfilled-assessment",
-        "event": "wish.closed",
-        "account": "assessment",
-        "name_zh_hans": "党员认领并圆梦微心愿",
-        "name_en": "Party member fulfilled a micro-wish",
-        "points": Decimal(2),
-        "hours_mode": "none",
-        "max_hours": Decimal(0),
-        "applies_to": "party_members",
-    },
-]
+# Plain data and a function that takes the historical model (no app code runs here).
+from mulin.points.defaults import ensure_default_rules
 
 
 def add_rules(apps, schema_editor):
-    PointRule = apps.get_model("points", "PointRule")
-    for rule in RULES:
-        PointRule.objects.get_or_create(code=rule["code"], defaults=rule)
+    ensure_default_rules(apps.get_model("points", "PointRule"))
 
 
 class Migration(migrations.Migration):

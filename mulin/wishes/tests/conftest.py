@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from mulin.organizations.models import Person, Role
 from mulin.organizations.services import volunteer_profile_set
@@ -31,10 +32,27 @@ class Cast:
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # Tests build many claims for few helpers; the limit has its own test.
+    settings.MULIN_WISH_MAX_OPEN_CLAIMS = 1000
+    # Ids are reused between tests, so cached reach and filter choices must not leak across them.
+    cache.clear()
 
 
 @pytest.fixture
-def cast(street) -> Cast:  # type: ignore[no-untyped-def]
+def reference_data(db):  # type: ignore[no-untyped-def]
+    """Categories and points rules come from data migrations; tests with transaction=True empty the
+    tables afterwards, so later tests put them back."""
+    from mulin.points.defaults import ensure_default_rules
+    from mulin.points.models import PointRule
+    from mulin.wishes.defaults import ensure_default_categories
+    from mulin.wishes.models import WishCategory
+
+    ensure_default_categories(WishCategory)
+    ensure_default_rules(PointRule)
+
+
+@pytest.fixture
+def cast(street, reference_data) -> Cast:  # type: ignore[no-untyped-def]
     s = street
     volunteer = make_person(home=s.cuiyu_building, with_account=True, full_name="孙志愿")
     volunteer_profile_set(actor=SYSTEM, person=volunteer, skills=["repair"], availability=["weekend_morning"])

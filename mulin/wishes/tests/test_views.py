@@ -1,0 +1,258 @@
+"""The wish pages in the browser: who gets what, privacy on the wall, the action buttons, and
+query counts that do not grow with the number of wishes."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from mulin.core.models import AuditEvent
+from mulin.organizations.tests.factories import actor
+from mulin.points.models import LedgerEntry
+from mulin.wishes.models import Wish
+from mulin.wishes.services import wish_claim, wish_publish, wish_submit
+from mulin.wishes.tests.factories import category, jpeg_upload, make_wish
+
+pytestmark = pytest.mark.django_db
+S = Wish.Status
+
+
+def _wishes(cast, n: int) -> list[Wish]:  # type: ignore[no-untyped-def]
+    """n public wishes in mixed states, with honours."""
+    made = []
+    helpers = [cast.member, cast.member2, cast.volunteer, cast.partner]
+    for i in range(n):
+        wish = wish_submit(
+            actor=actor(cast.resident), title=f"心愿{i}", category=category(("repair", "elderly")[i % 2])
+        )
+        wish_publish(actor=actor(cast.nanyuan_worker), wish=wish)
+        if i % 3:
+            wish_claim(actor=actor(helpers[i % len(helpers)]), wish=wish)
+        made.append(wish)
+    return made
+
+
+def test_cuiyu_worker_gets_404_for_a_nanyuan_wish_awaiting_verification_and_cannot_publish_it(cast, client):
+    wish = make_wish(wisher=cast.resident)
+    client.force_login(cast.cuiyu_worker.user)
+
+    assert client.get(reverse("wishes:detail", args=[wish.pk])).status_code == 404
+    assert client.post(reverse("wishes:action", args=[wish.pk, "publish"])).status_code == 404
+    wish.refresh_from_db()
+    assert wish.status == S.SUBMITTED
+
+
+def test_resident_of_another_community_sees_the_wish_masked_and_no_contact(cast, client):
+    wish = make_wish(wisher=cast.resident, status=S.CLAIMED, moderator=cast.nanyuan_worker, claimant=cast.member)
+    client.force_login(cast.stranger.user)
+
+    for url in (reverse("wishes:wall") + "?show=claimed", reverse("wishes:detail", args=[wish.pk])):
+        page = client.get(url).content.decode()
+        assert "王**" in page
+        assert "王秀英" not in page
+        assert cast.resident.phone not in page
+        assert cast.resident.address not in page
+        assert "汪孙聚" in page  # the honour is public
+    assert client.post(reverse("wishes:contact", args=[wish.pk])).status_code == 403
+    assert AuditEvent.objects.filter(verb="wishes.contact_viewed").count() == 0
+
+
+def test_claimant_reveals_the_contact_with_htmx_and_one_audit_row(cast, client):
+    wish = make_wish(wisher=cast.resident, status=S.CLAIMED, moderator=cast.nanyuan_worker, claimant=cast.member)
+    client.force_login(cast.member.user)
+
+    detail = client.get(reverse("wishes:detail", args=[wish.pk])).content.decode()
+    assert cast.resident.phone not in detail
+    response = client.post(reverse("wishes:contact", args=[wish.pk]), HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert cast.resident.phone in response.content.decode()
+    assert "<html" not in response.content.decode()
+    assert AuditEvent.objects.filter(verb="wishes.contact_viewed").count() == 1
+
+
+def test_whole_journey_through_the_buttons(cast, client):
+    client.force_login(cast.resident.user)
+    response = client.post(
+        reverse("wishes:create"),
+        {"title": "帮忙换灯泡", "category": category().pk, "description": "楼道灯", "preferred_time": ""},
+    )
+    wish = Wish.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wishes:detail", args=[wish.pk])
+
+    client.force_login(cast.nanyuan_secretary.user)
+    client.post(reverse("wishes:action", args=[wish.pk, "publish"]))
+    client.force_login(cast.member.user)
+    client.post(reverse("wishes:action", args=[wish.pk, "claim"]))
+    client.post(
+        reverse("wishes:action", args=[wish.pk, "fulfil"]),
+        {"note": "换好了", "hours": "1", "photos": [jpeg_upload("a.jpg"), jpeg_upload("b.jpg")]},
+    )
+    client.force_login(cast.resident.user)
+    client.post(reverse("wishes:action", args=[wish.pk, "confirm"]), {"rating": "5", "thanks": "谢谢汪师傅"})
+
+    wish.refresh_from_db()
+    assert wish.status == S.CLOSED
+    assert wish.photos.count() == 2
+    assert LedgerEntry.objects.filter(person=cast.member, account="service").count() == 1
+    client.force_login(cast.stranger.user)
+    wall = client.get(reverse("wishes:wall") + "?show=done").content.decode()
+    assert "汪孙聚" in wall
+    assert "南苑社区第一支部" in wall
+
+
+def test_a_refused_action_shows_the_reason_and_changes_nothing(cast, client):
+    wish = make_wish(wisher=cast.resident, status=S.CLAIMED, moderator=cast.nanyuan_worker, claimant=cast.member)
+    client.force_login(cast.member2.user)
+
+    response = client.post(reverse("wishes:action", args=[wish.pk, "claim"]), follow=True)
+
+    assert "already claimed" in response.content.decode() or "已" in response.content.decode()
+    wish.refresh_from_db()
+    assert wish.claimant == cast.member
+
+
+def test_empty_title_on_the_form_writes_no_row(cast, client):
+    client.force_login(cast.resident.user)
+
+    response = client.post(reverse("wishes:create"), {"title": "", "category": category().pk})
+
+    assert response.status_code == 200
+    assert Wish.objects.count() == 0
+
+
+def test_staff_enter_a_wish_for_an_offline_resident(cast, client):
+    client.force_login(cast.nanyuan_worker.user)
+
+    found = client.get(reverse("wishes:enter"), {"q": "李邻居"}).content.decode()
+    assert f"?for={cast.neighbour.pk}" in found
+    client.post(
+        reverse("wishes:create") + f"?for={cast.neighbour.pk}", {"title": "代买降压药", "category": category().pk}
+    )
+
+    wish = Wish.objects.get()
+    assert (wish.wisher, wish.entered_by) == (cast.neighbour, cast.nanyuan_worker)
+
+
+def test_cuiyu_worker_cannot_enter_a_wish_for_a_nanyuan_resident(cast, client):
+    client.force_login(cast.cuiyu_worker.user)
+
+    response = client.get(reverse("wishes:create") + f"?for={cast.neighbour.pk}")
+
+    assert response.status_code == 404
+    assert Wish.objects.count() == 0
+
+
+def test_wall_pages_with_keyset_and_htmx_appends_the_next_page(cast, client):
+    _wishes(cast, 30)
+    client.force_login(cast.member.user)
+
+    first = client.get(reverse("wishes:wall"), {"show": "all"})
+    assert len(first.context["wishes"]) == 25
+    next_url = first.context["next_url"]
+    more = client.get(reverse("wishes:wall") + next_url, HTTP_HX_REQUEST="true")
+
+    assert more.templates[0].name == "wishes/_wish_cards.html"
+    assert len(more.context["wishes"]) == 5
+    assert more.context["next_url"] == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "people"),
+    [
+        ("wall", "wishes:wall", ["member", "stranger", "nanyuan_worker"]),
+        ("mine", "wishes:mine", ["resident", "member"]),
+        ("for_me", "wishes:for_me", ["member", "volunteer"]),
+        ("review", "wishes:review", ["nanyuan_worker", "street_admin"]),
+        ("stats", "wishes:stats", ["nanyuan_secretary", "street_admin"]),
+        ("points", "points:mine", ["member"]),
+    ],
+)
+def test_list_pages_cost_the_same_queries_at_two_sizes(cast, client, django_assert_max_num_queries, name, url, people):
+    _wishes(cast, 3)
+    client.force_login(cast.resident.user)
+    client.get(reverse("wishes:wall"))  # warm per-process caches (street name)
+    budget = 14
+    for who in people:
+        client.force_login(getattr(cast, who).user)
+        client.get(reverse(url))  # warm the cached reach and filter choices
+        with django_assert_max_num_queries(budget) as small:
+            assert client.get(reverse(url)).status_code == 200
+        small_count = len(small.captured_queries)
+        _wishes(cast, 6)
+        with django_assert_max_num_queries(budget) as large:
+            assert client.get(reverse(url)).status_code == 200
+        assert len(large.captured_queries) == small_count, (who, name)
+
+
+@pytest.mark.parametrize("who", ["member", "resident", "nanyuan_worker", "stranger"])
+def test_detail_costs_the_same_queries_at_two_sizes(cast, client, django_assert_max_num_queries, who):
+    wish = make_wish(wisher=cast.resident, status=S.FULFILLED, moderator=cast.nanyuan_worker, claimant=cast.member)
+    client.force_login(getattr(cast, who).user)
+    client.get(reverse("wishes:detail", args=[wish.pk]))  # warm the cached reach
+    with django_assert_max_num_queries(16) as small:
+        assert client.get(reverse("wishes:detail", args=[wish.pk])).status_code == 200
+    _wishes(cast, 8)
+    with django_assert_max_num_queries(16) as large:
+        assert client.get(reverse("wishes:detail", args=[wish.pk])).status_code == 200
+
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_home_page_shows_what_needs_attention(cast, client):
+    make_wish(wisher=cast.resident)
+    make_wish(wisher=cast.neighbour, status=S.CLAIMED, moderator=cast.nanyuan_worker, claimant=cast.member)
+
+    client.force_login(cast.nanyuan_worker.user)
+    assert (
+        "Wishes awaiting verification" in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        or (client.get("/").context["attention_items"])
+    )
+    items = {str(item.title): item.count for item in client.get("/").context["attention_items"]}
+    assert items.get("Wishes awaiting verification", items.get("待核实的心愿")) == 1
+    client.force_login(cast.member.user)
+    items = {str(item.title): item.count for item in client.get("/").context["attention_items"]}
+    assert 1 in items.values()
+
+
+def test_menu_shows_the_wall_to_residents_and_verification_to_staff(cast, client):
+    client.force_login(cast.resident.user)
+    keys = {item.key for item in client.get("/").context["nav_items"]}
+    assert {"wishes", "my_wishes", "points"} <= keys
+    assert "wishes_review" not in keys
+    client.force_login(cast.nanyuan_worker.user)
+    keys = {item.key for item in client.get("/").context["nav_items"]}
+    assert {"wishes", "wishes_review", "wishes_stats"} <= keys
+
+
+def test_street_admin_adds_and_retires_a_category(cast, client):
+    client.force_login(cast.street_admin.user)
+
+    client.post(
+        reverse("wishes:categories"),
+        {
+            "code": "pets",
+            "name_zh_hans": "宠物照看",
+            "name_en": "Pet care",
+            "default_hours": "1",
+            "order": "70",
+            "is_active": "on",
+        },
+    )
+    from mulin.wishes.models import WishCategory
+
+    pets = WishCategory.objects.get(code="pets")
+    client.post(
+        reverse("wishes:category_edit", args=[pets.pk]),
+        {
+            f"c{pets.pk}-name_zh_hans": "宠物照看",
+            f"c{pets.pk}-name_en": "Pet care",
+            f"c{pets.pk}-default_hours": "1",
+            f"c{pets.pk}-order": "70",
+        },
+    )
+    pets.refresh_from_db()
+    assert pets.is_active is False
+    client.force_login(cast.nanyuan_worker.user)
+    assert client.get(reverse("wishes:categories")).status_code == 403

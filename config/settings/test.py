@@ -15,7 +15,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = "memory://"
 MULIN_DEMO = False
-LOGGING["root"]["level"] = "WARNING"
+LOGGING["root"] = {"handlers": ["console"], "level": "WARNING"}  # type: ignore[index]
 MULIN_AUDIT_DB_GUARD = False  # tests flush tables; test_audit_guard installs the triggers itself
 # Uploads written by tests (wish photos, demo photos) never land in the shared var/media.
 MEDIA_ROOT = str(Path(tempfile.gettempdir()) / "mulin-test-media")

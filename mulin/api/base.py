@@ -23,8 +23,8 @@ def request_actor(request: Request) -> Actor:
 
 
 class ActorMixin:
-    request: Request
+    """For DRF views: `self.actor` is the caller, built from the token or session user."""
 
     @property
     def actor(self) -> Actor:
-        return request_actor(self.request)
+        return request_actor(self.request)  # type: ignore[attr-defined]

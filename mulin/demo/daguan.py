@@ -73,7 +73,7 @@ PARTNER_UNITS = {
     },
 }
 
-TEAMS = {
+TEAMS: dict[str, list[tuple[str, str, list[str]]]] = {
     "西一社区": [
         (
             "西韵艺术团",

@@ -3,6 +3,8 @@ believable. Everything is deterministic: the same seed gives the same street eve
 
 from __future__ import annotations
 
+from typing import Any
+
 DISTRICT = "拱墅区"
 STREET = "大关街道"
 STREET_PARTY_COMMITTEE = "大关街道党工委"
@@ -59,7 +61,7 @@ GOVERNED_COMPOUNDS = {
     "集翠源": ("集翠源业主委员会", "集翠源物业服务中心"),
 }
 
-PARTNER_UNITS = {
+PARTNER_UNITS: dict[str, dict[str, Any]] = {
     "九洲大药房": {"branch": "九洲大药房党支部", "communities": ["南苑社区"], "address": "大关路南苑段"},
     "大关街道社区卫生服务中心": {
         "branch": "大关社区卫生服务中心党支部",

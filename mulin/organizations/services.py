@@ -469,11 +469,17 @@ def account_set_active(*, actor: Actor, user: User, active: bool) -> None:
 
 
 def lockout_clear(*, actor: Actor, attempt_id: int) -> None:
-    """Lift a sign-in lockout before its 30 minutes are over (security administrator only)."""
+    """Lift an account's sign-in lockout before its 30 minutes are over (security administrator
+    only), after they have confirmed the person's identity.
+
+    An account is locked by its failures from every address together, so all of that account's
+    failures go; other accounts' failures from the same address stay (the address may be a
+    password sprayer's).
+    """
     if not actor.can_anywhere(Capability.SECURITY_MANAGE):
         raise PermissionDenied(_("Only the security administrator can lift a lockout."))
     attempt = AccessAttempt.objects.filter(pk=attempt_id).first()
     if attempt is None:
         return
-    AccessAttempt.objects.filter(username=attempt.username, ip_address=attempt.ip_address).delete()
-    audit_record(actor=actor.person, verb="lockout.cleared", data={"attempt": attempt_id})
+    cleared, _detail = AccessAttempt.objects.filter(username=attempt.username).delete()
+    audit_record(actor=actor.person, verb="lockout.cleared", data={"attempt": attempt_id, "records": cleared})

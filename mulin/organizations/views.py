@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -73,7 +73,7 @@ def person_reveal_view(request: HttpRequest, person_id: int, field: str) -> Http
     actor = _actor(request)
     person = access_person_by_id(actor, person_id)
     if field not in REVEALABLE_FIELDS:
-        return HttpResponse(status=404)
+        raise Http404
     value = person_reveal(actor=actor, person=person, field=field)
     return render(
         request,

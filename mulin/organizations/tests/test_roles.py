@@ -298,3 +298,44 @@ def test_disabled_account_acts_as_anonymous(street):
 
     assert actor_for_user(person.user).is_authenticated is False
     assert actor_for_user(person.user).scope_paths(C.PEOPLE_VIEW) == ()
+
+
+# --- lockout_clear ------------------------------------------------------------------------------
+
+
+def _attempt(username: str, ip: str, failures: int):  # type: ignore[no-untyped-def]
+    from axes.models import AccessAttempt
+
+    return AccessAttempt.objects.create(username=username, ip_address=ip, user_agent="t", failures_since_start=failures)
+
+
+def test_lifting_a_lockout_clears_the_accounts_failures_from_every_address_only(street):
+    from axes.models import AccessAttempt
+
+    from mulin.organizations.services import lockout_clear
+
+    admin = make_person(home=street.nanyuan_building, role=Role.SECURITY_ADMIN, at=street.street)
+    first = _attempt("account-a", "192.0.2.1", 3)
+    _attempt("account-a", "192.0.2.2", 2)  # together: five failures, the account is locked
+    other = _attempt("account-b", "192.0.2.1", 4)
+
+    lockout_clear(actor=actor(admin), attempt_id=first.pk)
+
+    assert list(AccessAttempt.objects.values_list("pk", flat=True)) == [other.pk]
+    event = AuditEvent.objects.get(verb="lockout.cleared")
+    assert event.data == {"attempt": first.pk, "records": 2}
+
+
+def test_only_the_security_admin_lifts_lockouts(street):
+    from axes.models import AccessAttempt
+
+    from mulin.organizations.services import lockout_clear
+
+    attempt = _attempt("account-a", "192.0.2.1", 5)
+    for role, at in [(Role.STREET_ADMIN, street.street), (Role.SYSTEM_ADMIN, street.street)]:
+        someone = make_person(home=street.nanyuan_building, role=role, at=at)
+        with pytest.raises(PermissionDenied):
+            lockout_clear(actor=actor(someone), attempt_id=attempt.pk)
+
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+    assert not AuditEvent.objects.filter(verb="lockout.cleared").exists()

@@ -28,6 +28,7 @@ from mulin.organizations.services import (
     role_grant,
     volunteer_profile_set,
 )
+from mulin.wishes.demo import seed_demo_wishes
 
 K = OrgUnit.Kind
 
@@ -188,13 +189,17 @@ def build_population(actor: Actor, units: dict[str, OrgUnit], people: PeopleFact
 
 
 # Each later module adds a step here (wishes, activities, rosters …); each must be idempotent.
-EXTRA_STEPS: list[Callable[[Actor, dict[str, OrgUnit]], None]] = []
+EXTRA_STEPS: list[Callable[[Actor, dict[str, OrgUnit]], object]] = [seed_demo_wishes]
 
 
 @transaction.atomic
 def build_daguan() -> DemoStreet:
     existing = OrgUnit.objects.filter(kind=K.STREET, name=daguan.STREET).first()
     if existing is not None:
+        # A street built before a module existed gets that module's part now (steps are idempotent).
+        units = {unit.name: unit for unit in OrgUnit.objects.order_by("path")}
+        for step in EXTRA_STEPS:
+            step(Actor.system(), units)
         return DemoStreet(units={}, created=False)
     rng = random.Random(daguan.SEED)
     actor = Actor.system()

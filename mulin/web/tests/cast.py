@@ -49,6 +49,7 @@ class Cast:
     disabled_web: Client = field(default_factory=Client)
     disabled_token: str = ""
     _web: dict[str, Client] = field(default_factory=dict)
+    _api: dict[str, APIClient] = field(default_factory=dict)
 
     def person(self, role: str) -> Person | None:
         return self.people.get(role)
@@ -72,8 +73,12 @@ class Cast:
         return self._web[role]
 
     def api(self, role: str) -> APIClient:
-        """An API client with a fresh bearer token for `role` (anonymous and disabled: none valid)."""
-        client = APIClient()
+        """An API client with a fresh bearer token for `role` (anonymous and disabled: none valid).
+
+        Clients are reused: each new one loads the middleware again, and WhiteNoise then indexes
+        every static file, which costs more than the request itself.
+        """
+        client = self._api.setdefault(role, APIClient())
         person = self.people.get(role)
         if role == DISABLED:
             client.credentials(HTTP_AUTHORIZATION=f"Bearer {self.disabled_token}")

@@ -264,14 +264,16 @@ def seed_demo_wishes(actor: Actor, units: dict[str, OrgUnit]) -> int:
     rng.shuffle(plan)
     # The demo resident 王秀英 gets a fulfilled-and-thanked wish from 汪孙聚 and one still on the wall.
     resident = demo.get("13800000005")
+    if resident is not None:
+        plan[0], plan[1] = S.CLOSED, S.PUBLISHED
+    # Walk the wishes in the order they were posted, so ledger entries are booked in time order.
+    timelines = [_timeline(rng, status, now) for status in plan]
+    order = sorted(range(len(plan)), key=lambda i: timelines[i].created)
     added = 0
-    for index, status in enumerate(plan):
+    for index in order:
+        status, times = plan[index], timelines[index]
         community = communities[index % len(communities)]
-        wishers = _residents(community, used, 1)
-        if index == 0 and resident is not None:
-            wishers, status = [resident], S.CLOSED
-        elif index == 1 and resident is not None:
-            wishers, status = [resident], S.PUBLISHED
+        wishers = [resident] if index in (0, 1) and resident is not None else _residents(community, used, 1)
         if not wishers:
             continue
         wisher = wishers[0]
@@ -290,7 +292,6 @@ def seed_demo_wishes(actor: Actor, units: dict[str, OrgUnit]) -> int:
             shows_full_name=rng.random() < 0.2,
             preferred_time=rng.choice(["", "weekday_morning", "weekend_morning", "weekday_afternoon"]),
         )
-        times = _timeline(rng, status, now)
         if status == S.REJECTED:
             wish_reject(actor=staff_actor, wish=wish, reason=rng.choice(REJECTIONS))
         elif status != S.SUBMITTED:

@@ -56,8 +56,8 @@ class WishListApi(ActorMixin, generics.ListAPIView):
     filter_backends: list[Any] = []
 
     def _int_param(self, name: str) -> int | None:
-        raw = self.request.query_params.get(name)
-        if raw in (None, ""):
+        raw = self.request.query_params.get(name) or ""
+        if raw == "":
             return None
         if not raw.isdigit():
             raise ValidationError({name: [_("Enter a whole number.")]})

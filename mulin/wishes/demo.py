@@ -207,7 +207,7 @@ def _backdate(wish: Wish, times: _Timeline) -> None:
         if getattr(wish, field) is not None:
             fields[field] = value
     Wish.objects.filter(pk=wish.pk).update(**fields)
-    by_verb = {
+    by_verb: dict[str, dt.datetime] = {
         WishEvent.Verb.SUBMITTED: times.created,
         WishEvent.Verb.ENTERED: times.created,
         WishEvent.Verb.PUBLISHED: times.published,

@@ -57,7 +57,8 @@ def _candidates(wish: Wish, within: list[str]) -> list[dict]:
 
 
 def _score(wish: Wish, row: dict, partner_paths: list[str]) -> tuple[int, tuple[str, ...]]:
-    score, reasons = 0, []
+    score = 0
+    reasons: list[str] = []
     home = row["home_unit__path"] or ""
     branch = row["party_membership__branch__path"] or ""
     if wish.place.kind == OrgUnit.Kind.COMPOUND and home.startswith(wish.place.path):

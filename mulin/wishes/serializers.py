@@ -78,13 +78,13 @@ class WishSerializer(serializers.ModelSerializer):
 
 
 class WishEventSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(source="get_verb_display", read_only=True)
+    verb_label = serializers.CharField(source="get_verb_display", read_only=True)
     by = serializers.SerializerMethodField()
     note = serializers.SerializerMethodField()
 
     class Meta:
         model = WishEvent
-        fields = ["verb", "label", "by", "note", "created_at"]
+        fields = ["verb", "verb_label", "by", "note", "created_at"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField())
@@ -125,7 +125,7 @@ class WishDetailSerializer(WishSerializer):
         read_only_fields = fields
 
     @extend_schema_field(WishEventSerializer(many=True))
-    def get_timeline(self, wish: Wish) -> list[dict[str, Any]]:
+    def get_timeline(self, wish: Wish) -> Any:
         return WishEventSerializer(self.context.get("events", []), many=True, context=self.context).data
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS)))

@@ -4,7 +4,7 @@ in one transaction (notifications leave only after it commits)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -141,6 +141,8 @@ def _community_and_place(home: OrgUnit) -> tuple[OrgUnit, OrgUnit]:
 
 def _honour_unit(actor: Actor) -> OrgUnit | None:
     """The branch or partner unit a claim is credited to on the wall, as 认领 is done in its name."""
+    if actor.person_id is None:
+        return None
     membership = PartyMembership.objects.filter(person_id=actor.person_id).select_related("branch").first()
     if membership is not None:
         return membership.branch
@@ -341,6 +343,8 @@ def wish_fulfil(*, actor: Actor, wish: Wish, note: str, photos: Sequence[Any], h
     volunteer hours once the wisher confirms.
     """
     ensure_can_fulfil_wish(actor, wish)
+    helper = actor.person
+    assert helper is not None  # only the claimant passes the check above
     note = _clean_text(note, field="note", max_length=NOTE_MAX, required=True, message=_("Say what was done."))
     if not photos:
         raise ValidationError({"photos": [_("Add at least one photo as evidence.")]})
@@ -364,7 +368,7 @@ def wish_fulfil(*, actor: Actor, wish: Wish, note: str, photos: Sequence[Any], h
         WishPhoto.objects.create(
             uuid=photo_uuid,
             wish=wish,
-            uploaded_by=actor.person,
+            uploaded_by=helper,
             file_name=name,
             content_type=clean.content_type,
             width=clean.width,
@@ -433,7 +437,7 @@ def wish_withdraw(*, actor: Actor, wish: Wish, reason: str = "") -> Wish:
     return wish
 
 
-ACTION_SERVICES = {
+ACTION_SERVICES: dict[str, Callable[..., Wish]] = {
     "publish": wish_publish,
     "reject": wish_reject,
     "claim": wish_claim,

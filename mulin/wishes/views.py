@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -143,7 +144,9 @@ def wish_create_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     wisher = None
     if request.GET.get("for"):
-        wisher = access_person_by_id(actor, request.GET["for"])
+        if not request.GET["for"].isdigit():
+            raise Http404
+        wisher = access_person_by_id(actor, int(request.GET["for"]))
         if not can_enter_wish_for(actor, wisher):
             raise PermissionDenied(_("You may enter wishes only for residents of your community."))
     elif not can_post_wish(actor):
@@ -193,7 +196,7 @@ def wish_action_view(request: HttpRequest, wish_id: int, action: str) -> HttpRes
         form = form_class(request.POST, request.FILES)
         if not form.is_valid():
             for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
+                messages.error(request, " ".join(str(error) for error in errors))
             return redirect(wish)
         data = form.cleaned_data
     try:
@@ -228,7 +231,7 @@ def wish_contact_view(request: HttpRequest, wish_id: int) -> HttpResponse:
     return render(request, template, {"wish": wish, "contact": contact})
 
 
-def wish_photo_view(request: HttpRequest, photo_uuid: str) -> HttpResponse:
+def wish_photo_view(request: HttpRequest, photo_uuid: str) -> HttpResponseBase:
     """Serve a photo to those who may see it; never cached publicly, never sniffed as anything else."""
     photo = access_photo_by_uuid(_actor(request), photo_uuid)
     try:

@@ -17,9 +17,9 @@ from mulin.organizations.apis import (
     PersonListApi,
     PersonRevealApi,
 )
+from mulin.organizations.apis_imports import PeopleExportApi, PeopleImportApi
 from mulin.points.apis import PointsMeApi
 from mulin.wishes.apis import WishActionApi, WishContactApi, WishDetailApi, WishListApi
-from mulin.organizations.apis_imports import PeopleExportApi, PeopleImportApi
 
 app_name = "api"
 urlpatterns = [

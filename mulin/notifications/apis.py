@@ -86,7 +86,7 @@ class PreferenceSerializer(serializers.Serializer):
 
 class PreferenceRowSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    label = serializers.CharField()
+    title = serializers.CharField(help_text="What the kind is about, in the caller's language.")
     mandatory = serializers.BooleanField()
     channels = serializers.DictField(child=serializers.BooleanField())
 
@@ -98,7 +98,7 @@ class NotificationPreferencesApi(_PersonRequiredMixin, APIView):
         return [
             {
                 "kind": row["kind"].key,
-                "label": str(row["kind"].label),
+                "title": str(row["kind"].label),
                 "mandatory": row["kind"].mandatory,
                 "channels": row["states"],
             }

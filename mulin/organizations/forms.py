@@ -13,8 +13,9 @@ class PersonSearchForm(forms.Form):
 
     def __init__(self, *args, units=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["unit"].queryset = units
+        unit = self.fields["unit"]
+        if units is not None and isinstance(unit, forms.ModelChoiceField):
+            unit.queryset = units
 
 
 class PersonForm(forms.Form):
@@ -28,5 +29,6 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args, units=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["home_unit"].queryset = units
+        home_unit = self.fields["home_unit"]
+        if units is not None and isinstance(home_unit, forms.ModelChoiceField):
+            home_unit.queryset = units

@@ -15,6 +15,7 @@ from mulin.core.crypto import EncryptedTextField
 from mulin.core.models import BaseModel
 
 PATH_SEGMENT = 7  # digits per tree level; a unit's path is its ancestors' ids, zero-padded
+PATH_LEVELS = 12  # how deep the tree may grow (the path column holds this many segments)
 
 
 class OrgUnit(BaseModel):
@@ -49,7 +50,7 @@ class OrgUnit(BaseModel):
     )
     # Materialised path of zero-padded ids ("0000001" + "0000004" + …). A subtree is one
     # indexed range scan (see scoping.subtree_q); digits only, so every collation sorts it alike.
-    path = models.CharField(max_length=PATH_SEGMENT * 12, unique=True, editable=False)
+    path = models.CharField(max_length=PATH_SEGMENT * PATH_LEVELS, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
     team_category = models.CharField(_("team category"), max_length=16, choices=TeamCategory, blank=True, default="")
     address = models.CharField(_("address"), max_length=200, blank=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from mulin.organizations.models import OrgUnit, Person, RoleAssignment
@@ -9,7 +11,7 @@ from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor, scope_q, subtree_q
 
 
-def orgunit_list_visible_to(actor: Actor, *, kinds: list[str] | None = None) -> QuerySet[OrgUnit]:
+def orgunit_list_visible_to(actor: Actor, *, kinds: Collection[str] | None = None) -> QuerySet[OrgUnit]:
     """Units in the subtrees where the actor may see the organisation, in tree order."""
     units = OrgUnit.objects.filter(scope_q(actor, Capability.ORG_VIEW, "path"), is_active=True)
     if kinds:
@@ -17,7 +19,9 @@ def orgunit_list_visible_to(actor: Actor, *, kinds: list[str] | None = None) -> 
     return units.select_related("parent").order_by("path")
 
 
-def orgunit_list_where(actor: Actor, capability: Capability, *, kinds: list[str] | None = None) -> QuerySet[OrgUnit]:
+def orgunit_list_where(
+    actor: Actor, capability: Capability, *, kinds: Collection[str] | None = None
+) -> QuerySet[OrgUnit]:
     """Units at which the actor holds `capability` (e.g. communities a worker may register people in)."""
     units = OrgUnit.objects.filter(scope_q(actor, capability, "path"), is_active=True)
     if kinds:

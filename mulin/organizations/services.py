@@ -28,6 +28,7 @@ from mulin.core.normalizers import (
     normalize_phone,
 )
 from mulin.organizations.models import (
+    PATH_LEVELS,
     PATH_SEGMENT,
     OrgUnit,
     PartyMembership,
@@ -78,7 +79,7 @@ BRANCH_KINDS = frozenset({K.BRANCH, K.PARTY_GROUP})
 # What a caller may set besides kind, name and parent; path, depth and ids are the service's.
 ORGUNIT_ATTRIBUTES = frozenset({"address", "latitude", "longitude", "team_category", "is_active"})
 # The path column holds this many segments; the service refuses a unit that would not fit.
-MAX_DEPTH = OrgUnit._meta.get_field("path").max_length // PATH_SEGMENT
+MAX_DEPTH = PATH_LEVELS
 
 
 @transaction.atomic
@@ -267,7 +268,7 @@ def person_update(*, actor: Actor, person: Person, **changes: Any) -> Person:
         scope_path=new_home.path if new_home else "",
         data={"fields": sorted(changes)},
     )
-    if changes.get("is_active") is False and person.user_id:
+    if changes.get("is_active") is False and person.user is not None:
         account_set_active(actor=actor, user=person.user, active=False)
     return person
 

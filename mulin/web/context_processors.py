@@ -23,13 +23,12 @@ def _street_name() -> str:
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     """What the page frame needs: menu, display preferences, demo notice."""
-    actor = getattr(request, "actor", None)
-    signed_in = actor is not None and request.user.is_authenticated
+    actor = getattr(request, "actor", None) if request.user.is_authenticated else None
     return {
-        "nav_items": navigation.items_for(actor) if signed_in else [],
+        "nav_items": navigation.items_for(actor) if actor is not None else [],
         "large_text": getattr(request, "large_text", False),
         "demo_mode": settings.MULIN_DEMO,
         "street_name": _street_name(),
-        "actor": actor if signed_in else None,
-        "unread_notifications": unread_count(actor.person) if signed_in and actor.person else 0,
+        "actor": actor,
+        "unread_notifications": unread_count(actor.person) if actor is not None and actor.person else 0,
     }

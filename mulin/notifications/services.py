@@ -47,6 +47,9 @@ def notification_send(
         [Notification(recipient_id=person_id, kind=kind, params=params or {}, url=url) for person_id in people]
     )
     wanted = _wanted_channels(spec, list(people))
+    for person_id, person in people.items():
+        if not person.is_active:
+            wanted[person_id] = set()  # moved away or deregistered: in-app only, no texts or mail
     deliveries = [
         Delivery(notification=notification, channel=channel)
         for notification in notifications

@@ -24,6 +24,9 @@ def deliver(delivery_id: int) -> None:
         return
     notification, person = delivery.notification, delivery.notification.recipient
     spec = registry.get(notification.kind)
+    if not person.is_active:
+        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SKIPPED, error="person inactive")
+        return
     if delivery.channel == Channel.EMAIL and not person.email:
         Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SKIPPED, error="no e-mail address")
         return

@@ -169,6 +169,28 @@ def test_delivery_task_run_twice_sends_once(person, django_capture_on_commit_cal
     assert Delivery.objects.get().attempts == 1
 
 
+def test_inactive_people_get_no_texts_or_mail(street, person, django_capture_on_commit_callbacks):
+    moved_away = make_person(home=street.cuiyu_building)
+    person_update(actor=SYSTEM, person=moved_away, is_active=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(kind=SECURITY, recipients=[moved_away, person])
+
+    assert _sms_to(moved_away) == []
+    assert len(_sms_to(person)) == 1
+    assert Notification.objects.filter(recipient=moved_away).count() == 1
+
+
+def test_person_deactivated_before_delivery_is_skipped(person, django_capture_on_commit_callbacks):
+    notification_send(kind=SECURITY, recipients=[person])  # callbacks not run: still queued
+    person_update(actor=SYSTEM, person=person, is_active=False)
+
+    deliver(delivery_id=Delivery.objects.get().pk)
+
+    assert _sms_to(person) == []
+    assert Delivery.objects.get().status == Delivery.Status.SKIPPED
+
+
 def test_delivery_without_a_phone_is_skipped(street, django_capture_on_commit_callbacks):
     person = make_person(home=street.cuiyu_building, phone="")
 

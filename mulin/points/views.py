@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from mulin.core.exceptions import ApplicationError
 from mulin.core.masking import mask_name
@@ -57,6 +57,7 @@ def _ledger_context(request: HttpRequest, person) -> dict:  # type: ignore[no-un
     }
 
 
+@require_safe
 def points_mine_view(request: HttpRequest) -> HttpResponse:
     person = _actor(request).person
     if person is None:
@@ -73,6 +74,7 @@ def points_mine_view(request: HttpRequest) -> HttpResponse:
     return render(request, "points/points_mine.html", context)
 
 
+@require_safe
 def points_person_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """Points staff: one person's ledger with a correction form beside each entry they may correct."""
     actor = _actor(request)
@@ -86,6 +88,7 @@ def points_person_view(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "points/points_person.html", context)
 
 
+@require_safe
 def points_people_view(request: HttpRequest) -> HttpResponse:
     """Points staff look a person up by name (people in their scope only)."""
     actor = _actor(request)
@@ -137,6 +140,7 @@ def certificate_issue_view(request: HttpRequest, year: int) -> HttpResponse:
     return redirect("points:certificate", number=certificate.number)
 
 
+@require_safe
 def certificate_view(request: HttpRequest, number: str) -> HttpResponse:
     certificate = access_certificate_by_number(_actor(request), number)
     verify_url = request.build_absolute_uri(reverse("points:verify") + f"?number={certificate.number}")
@@ -149,6 +153,7 @@ def certificate_view(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_not_required
+@require_safe
 def certificate_verify_view(request: HttpRequest) -> HttpResponse:
     """Public: anyone holding a certificate number may check it (a school, an employer). Shows the
     holder's masked name and the totals only."""
@@ -170,6 +175,7 @@ def certificate_verify_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def rules_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not can_manage_rules(actor):

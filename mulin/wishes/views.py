@@ -14,7 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mulin.core.exceptions import ApplicationError
 from mulin.organizations.permissions import access_person_by_id
@@ -84,6 +84,7 @@ def _next_url(request: HttpRequest, before: int | None) -> str:
     return f"?{query.urlencode()}"
 
 
+@require_safe
 def wall_view(request: HttpRequest) -> HttpResponse:
     """The public wall: wishes of the actor's street, newest first, filterable, 25 at a time."""
     actor = _actor(request)
@@ -113,6 +114,7 @@ def wall_view(request: HttpRequest) -> HttpResponse:
     return render(request, "wishes/wall.html", context)
 
 
+@require_safe
 def wish_detail_view(request: HttpRequest, wish_id: int) -> HttpResponse:
     actor = _actor(request)
     wish = access_wish_by_id(actor, wish_id)
@@ -139,6 +141,7 @@ def wish_detail_view(request: HttpRequest, wish_id: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def wish_create_view(request: HttpRequest) -> HttpResponse:
     """A resident posts a wish; community staff enter one for an offline resident (?for=<person>)."""
     actor = _actor(request)
@@ -171,6 +174,7 @@ def wish_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "wishes/wish_form.html", {"form": form, "wisher": wisher})
 
 
+@require_safe
 def wish_enter_view(request: HttpRequest) -> HttpResponse:
     """Staff find the offline resident a wish is for (people of their community only)."""
     actor = _actor(request)
@@ -231,6 +235,7 @@ def wish_contact_view(request: HttpRequest, wish_id: int) -> HttpResponse:
     return render(request, template, {"wish": wish, "contact": contact})
 
 
+@require_safe
 def wish_photo_view(request: HttpRequest, photo_uuid: str) -> HttpResponseBase:
     """Serve a photo to those who may see it; never cached publicly, never sniffed as anything else."""
     photo = access_photo_by_uuid(_actor(request), photo_uuid)
@@ -247,6 +252,7 @@ def wish_photo_view(request: HttpRequest, photo_uuid: str) -> HttpResponseBase:
     return response
 
 
+@require_safe
 def wish_mine_view(request: HttpRequest) -> HttpResponse:
     """My wishes, the wishes I have claimed, and (staff) those I entered for residents."""
     person = _actor(request).person
@@ -263,6 +269,7 @@ def wish_mine_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def wish_for_me_view(request: HttpRequest) -> HttpResponse:
     """Open wishes near the helper and matching their skills."""
     actor = _actor(request)
@@ -271,6 +278,7 @@ def wish_for_me_view(request: HttpRequest) -> HttpResponse:
     return render(request, "wishes/wish_for_me.html", {"wishes": wish_list_for_helper(actor)})
 
 
+@require_safe
 def wish_review_view(request: HttpRequest) -> HttpResponse:
     """The verification queue of community staff, oldest first, and offline residents' wishes to confirm."""
     actor = _actor(request)
@@ -282,6 +290,7 @@ def wish_review_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def wish_stats_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not actor.can_anywhere(Capability.WISH_MODERATE):
@@ -297,6 +306,7 @@ def wish_stats_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def category_list_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not can_manage_categories(actor):

@@ -27,6 +27,7 @@ from mulin.core.models import AuditEvent, QueuedTask
 from mulin.notifications.models import Notification, NotificationPreference
 from mulin.organizations.models import OrgUnit, Person, RoleAssignment
 from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast, build_cast
+from mulin.wishes.tests import matrix_rows as wish_matrix
 
 # About a thousand requests: marked slow (still run by `make test` and CI).
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -219,6 +220,9 @@ ROUTES: list[Route] = [
     Route("api:notification-preferences", "PUT", expect=api(200), data=lambda c, r: [], api=True),
 ]
 
+# The wish wall and the points ledger keep their rows, objects and world beside their code.
+ROUTES += wish_matrix.rows(Route, PERSON)
+
 # Whole namespaces covered by a dedicated test instead of one row per route.
 COVERED_NAMESPACES = {"admin": "test_admin_site_admits_only_the_system_administrator"}
 OBJECTS = ("own", "same", "other")
@@ -243,10 +247,13 @@ def _world() -> dict[str, Any]:
         "preferences": NotificationPreference.objects.count(),
         "lockouts": AccessAttempt.objects.count(),
         "tasks": QueuedTask.objects.count(),
+        **wish_matrix.world(),
     }
 
 
 def _target(cast: Cast, route: Route, role: str, which: str) -> dict[str, Any]:
+    if route.obj in wish_matrix.OBJECT_KINDS:
+        return wish_matrix.target(cast, route.obj, role, which)
     community = cast.home_community[role] if which != "other" else cast.other_community(role)
     if route.obj == PERSON:
         person = cast.person(role) if which == "own" and role != ANONYMOUS else cast.plain_in(community)
@@ -294,7 +301,8 @@ def test_permission_matrix(cast, route):
     mismatches = []
     for role in ROLES:
         expected = route.expect[role]
-        cases = zip(OBJECTS, expected, strict=True) if route.obj in (PERSON, UNIT) else [("-", expected)]
+        triple = route.obj in (PERSON, UNIT, *wish_matrix.OBJECT_KINDS)
+        cases = zip(OBJECTS, expected, strict=True) if triple else [("-", expected)]
         for which, status in cases:
             kwargs = _target(cast, route, role, which)
             before = _world() if route.method != "GET" else None

@@ -61,6 +61,14 @@ check-deploy: install
 	DJANGO_ALLOWED_HOSTS=mulin.example.gov.cn MULIN_FIELD_KEYS_FILE=var/field_keys.json \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Benchmarks (docs/benchmarks.md): PostgreSQL on 127.0.0.1:5432 (databases mulin_bench_s / _m), wrk if
+# installed; results in bench-results/. Tier S ends with the CI gate (tools/bench/budgets.json).
+bench-s: install
+	$(BIN)/python -m tools.bench.run --tier S --gate tools/bench/budgets.json
+
+bench-m: install
+	$(BIN)/python -m tools.bench.run --tier M --sqlite --baseline bench-results/latest-S.json
+
 lock: | $(BIN)/python
 	$(BIN)/pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras requirements/base.in -o requirements/base.txt

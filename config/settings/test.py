@@ -19,3 +19,5 @@ LOGGING["root"] = {"handlers": ["console"], "level": "WARNING"}  # type: ignore[
 MULIN_AUDIT_DB_GUARD = False  # tests flush tables; test_audit_guard installs the triggers itself
 # Uploads written by tests (wish photos, demo photos) never land in the shared var/media.
 MEDIA_ROOT = str(Path(tempfile.gettempdir()) / "mulin-test-media")
+# WhiteNoise would index every static file for each test client; look them up per request instead.
+WHITENOISE_AUTOREFRESH = True

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from mulin.accounts.models import User
+from mulin.core.admin import ReadOnlyModelAdmin
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(ReadOnlyModelAdmin):
     """Read-only: accounts are created, disabled and re-enabled through the people pages
     (organizations.services.account_set_active), which also end the account's sessions and
     write the audit log. Editing `is_active` here would skip both."""
@@ -23,12 +24,3 @@ class UserAdmin(admin.ModelAdmin):
         "password_changed_at",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
-from mulin.accounts.services import second_factor_required
+from mulin.accounts.policy import second_factor_required
 
 
 class MulinAdminSite(admin.AdminSite):

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from mulin.accounts import services
 from mulin.accounts.lockout import lockout_message
+from mulin.accounts.policy import second_factor_required
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -56,7 +57,7 @@ class TokenObtainApi(APIView):
             return Response({"detail": lockout_message(), "code": "locked"}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None:
             return _refused(services.credentials_message(), "invalid_credentials")
-        if services.second_factor_required(user):
+        if second_factor_required(user):
             device = services.totp_device_confirmed(user)
             if device is None:
                 return _refused(

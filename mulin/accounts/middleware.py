@@ -13,6 +13,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from mulin.accounts.policy import SECOND_FACTOR_KEY, second_factor_required
+
 LOGIN_AT_KEY = "mulin_login_at"
 
 
@@ -38,6 +40,13 @@ class SessionLifetimeMiddleware:
                 if request.path_info.startswith("/api/"):
                     return self.get_response(request)  # now anonymous: the API answers 401 itself
                 messages.info(request, _("Your session has ended after 12 hours. Please sign in again."))
+                return redirect_to_login(request.get_full_path())
+            if request.session.get(SECOND_FACTOR_KEY) is False and second_factor_required(request.user):
+                # The account became staff after this password-only sign-in: start again with a code.
+                logout(request)
+                if request.path_info.startswith("/api/"):
+                    return self.get_response(request)
+                messages.info(request, _("Your account now needs a second factor. Please sign in again."))
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import authenticate, login, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from knox.models import AuthToken
 
 from mulin.accounts.middleware import LOGIN_AT_KEY
 from mulin.accounts.models import User, UserSession
+from mulin.accounts.policy import SECOND_FACTOR_KEY
 from mulin.core.audit import audit_record
 from mulin.core.exceptions import ApplicationError
 
@@ -35,13 +35,6 @@ class SignInRefused(ApplicationError):
 def credentials_message() -> str:
     # One message for unknown numbers and wrong passwords (ASVS 6.3.8).
     return _("The mobile number or password is incorrect.")
-
-
-def second_factor_required(user: User) -> bool:
-    """Staff and administrators need a TOTP code; demo accounts are exempt in demo mode only."""
-    if settings.MULIN_DEMO and user.is_demo:
-        return False
-    return user.needs_second_factor
 
 
 def credentials_check(request: HttpRequest, *, phone: str, password: str) -> User | None:
@@ -65,6 +58,7 @@ def session_start(request: HttpRequest, user: User, *, device: TOTPDevice | None
     if device is not None:
         otp_login(request, device)
     request.session[LOGIN_AT_KEY] = time.time()
+    request.session[SECOND_FACTOR_KEY] = device is not None
     audit_record(
         actor_user=user,
         actor=getattr(user, "person", None),

@@ -17,10 +17,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mulin.accounts import services
 from mulin.accounts.forms import LoginForm, PasswordChangeForm, TotpForm
+from mulin.accounts.policy import second_factor_required
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -33,6 +34,7 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @login_not_required
+@require_http_methods(["GET", "POST"])
 @never_cache
 @sensitive_post_parameters("password")
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -44,7 +46,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request, phone=form.cleaned_data["phone"], password=form.cleaned_data["password"]
         )
         if user is not None:
-            if not services.second_factor_required(user):
+            if not second_factor_required(user):
                 services.session_start(request, user)
                 return redirect(_next_url(request))
             services.pending_sign_in_set(request, user)
@@ -59,6 +61,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@require_http_methods(["GET", "POST"])
 @never_cache
 def verify_view(request: HttpRequest) -> HttpResponse:
     user = services.pending_sign_in_get(request)
@@ -77,6 +80,7 @@ def verify_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@require_http_methods(["GET", "POST"])
 @never_cache
 def enrol_view(request: HttpRequest) -> HttpResponse:
     """A staff member without an authenticator sets one up before the first sign-in."""
@@ -118,6 +122,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_http_methods(["GET", "POST"])
 @never_cache
 @sensitive_post_parameters("current_password", "new_password", "new_password_again")
 def password_change_view(request: HttpRequest) -> HttpResponse:

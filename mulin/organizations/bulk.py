@@ -153,10 +153,10 @@ def _match_existing(cleaned: list[_Clean], errors: dict[int, dict[str, list[str]
     by_id: dict[str, Person] = {}
     by_phone: dict[str, Person] = {}
     for start in range(0, max(len(id_indexes), len(phone_indexes)), 500):
-        for person in Person.objects.filter(id_number_index__in=id_indexes[start : start + 500]):
-            by_id[person.id_number_index or ""] = person
-        for person in Person.objects.filter(phone_index__in=phone_indexes[start : start + 500]):
-            by_phone[person.phone_index or ""] = person
+        for found in Person.objects.filter(id_number_index__in=id_indexes[start : start + 500]):
+            by_id[found.id_number_index or ""] = found
+        for found in Person.objects.filter(phone_index__in=phone_indexes[start : start + 500]):
+            by_phone[found.phone_index or ""] = found
     matched: dict[int, Person] = {}
     for clean in cleaned:
         person_by_id = by_id.get(clean.id_number_index or "")

@@ -357,3 +357,30 @@ def test_admin_login_page_sends_people_to_the_real_sign_in(client):
 
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+
+
+# --- a password-only session that later needs a second factor ------------------------------------
+
+
+def test_password_only_session_ends_when_the_account_later_needs_a_second_factor(street, client):
+    # given a resident signed in with the password alone
+    resident = make_person(home=street.cuiyu_building, with_account=True)
+    web_login(client, resident.phone)
+    assert is_signed_in(client)
+    # when the account becomes staff without the role service's session purge (e.g. a direct change)
+    User.objects.filter(pk=resident.user_id).update(needs_second_factor=True)
+
+    response = client.get("/")
+
+    # then the next request signs them out and asks them to sign in again
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    assert not is_signed_in(client)
+
+
+def test_password_only_session_continues_while_no_second_factor_is_needed(street, client):
+    resident = make_person(home=street.cuiyu_building, with_account=True)
+    web_login(client, resident.phone)
+
+    assert client.get("/").status_code == 200
+    assert is_signed_in(client)

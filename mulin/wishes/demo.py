@@ -161,7 +161,8 @@ def _people_by_phone_or_name(keys: set[str]) -> dict[str, Person]:
 
 def _residents(community: OrgUnit, exclude: set[int], count: int) -> list[Person]:
     return list(
-        Person.objects.filter(subtree_q("home_unit__path", community.path), is_active=True)
+        # Residents without accounts: the demo accounts (staff, the auditor …) are not wishers.
+        Person.objects.filter(subtree_q("home_unit__path", community.path), is_active=True, user__isnull=True)
         .exclude(pk__in=exclude)
         .filter(party_membership__isnull=True)
         .order_by("id")[:count]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -14,6 +15,9 @@ def _clean_registries(settings):  # type: ignore[no-untyped-def]
     from mulin.notifications.sms import MemorySmsBackend
 
     MemorySmsBackend.outbox.clear()
+    # Ids are reused between tests, so values cached under them (the wall's reach, the street's
+    # name) must not leak from one test's tree into the next.
+    cache.clear()
     yield
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 
 from mulin.organizations.models import Person, Role
 from mulin.organizations.services import volunteer_profile_set
@@ -34,8 +33,6 @@ def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = str(tmp_path / "media")
     # Tests build many claims for few helpers; the limit has its own test.
     settings.MULIN_WISH_MAX_OPEN_CLAIMS = 1000
-    # Ids are reused between tests, so cached reach and filter choices must not leak across them.
-    cache.clear()
 
 
 @pytest.fixture

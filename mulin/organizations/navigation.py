@@ -10,7 +10,7 @@ register(
         "organizations:people",
         lambda actor: actor.can_anywhere(Capability.PEOPLE_VIEW),
         order=500,
-        icon="👥",
+        icon="people",
     )
 )
 register(
@@ -20,6 +20,6 @@ register(
         "organizations:tree",
         lambda actor: actor.can_anywhere(Capability.ORG_VIEW),
         order=510,
-        icon="🏛",
+        icon="tree",
     )
 )

@@ -4,6 +4,6 @@ from mulin.web.navigation import NavItem, register
 
 register(
     NavItem(
-        "points", _("My service points"), "points:mine", lambda actor: actor.person is not None, order=140, icon="⭐"
+        "points", _("My service points"), "points:mine", lambda actor: actor.person is not None, order=140, icon="coin"
     )
 )

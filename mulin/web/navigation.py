@@ -19,7 +19,7 @@ class NavItem:
     url_name: str
     visible_to: Callable[[Actor], bool]
     order: int = 100
-    icon: str = "•"
+    icon: str = "dot"  # a symbol of frontend/src/img/icons.svg
 
     @property
     def url(self) -> str:

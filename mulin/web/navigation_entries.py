@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from mulin.organizations.roles import Capability
 from mulin.web.navigation import NavItem, register
 
-register(NavItem("home", _("Home"), "web:home", lambda actor: True, order=0, icon="🏠"))
+register(NavItem("home", _("Home"), "web:home", lambda actor: True, order=0, icon="home"))
 register(
     NavItem(
         "lockouts",
@@ -11,7 +11,7 @@ register(
         "web:lockouts",
         lambda actor: actor.can_anywhere(Capability.SECURITY_MANAGE),
         order=880,
-        icon="🔒",
+        icon="lock",
     )
 )
 register(
@@ -21,6 +21,6 @@ register(
         "web:audit_log",
         lambda actor: actor.can_anywhere(Capability.AUDIT_VIEW),
         order=900,
-        icon="📜",
+        icon="log",
     )
 )

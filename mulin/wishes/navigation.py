@@ -10,7 +10,7 @@ register(
         "wishes:wall",
         lambda actor: actor.can_anywhere(Capability.WISH_VIEW),
         order=100,
-        icon="💝",
+        icon="heart",
     )
 )
 register(
@@ -20,7 +20,7 @@ register(
         "wishes:mine",
         lambda actor: actor.can_anywhere(Capability.WISH_POST) or actor.can_anywhere(Capability.WISH_CLAIM),
         order=110,
-        icon="🙏",
+        icon="wish",
     )
 )
 register(
@@ -30,7 +30,7 @@ register(
         "wishes:for_me",
         lambda actor: actor.can_anywhere(Capability.WISH_CLAIM),
         order=120,
-        icon="🤝",
+        icon="hand",
     )
 )
 register(
@@ -40,7 +40,7 @@ register(
         "wishes:review",
         lambda actor: actor.can_anywhere(Capability.WISH_MODERATE),
         order=130,
-        icon="✅",
+        icon="check",
     )
 )
 register(
@@ -50,6 +50,6 @@ register(
         "wishes:stats",
         lambda actor: actor.can_anywhere(Capability.WISH_MODERATE),
         order=600,
-        icon="📊",
+        icon="chart",
     )
 )

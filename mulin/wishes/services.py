@@ -13,7 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -282,7 +283,6 @@ def wish_claim(*, actor: Actor, wish: Wish) -> Wish:
     assert person is not None
     now = timezone.now()
     unit = _honour_unit(actor)
-    first_claim = wish.first_claimed_at is None
     transition(
         wish,
         "claim",
@@ -290,11 +290,12 @@ def wish_claim(*, actor: Actor, wish: Wish) -> Wish:
         claimant_name=person.full_name,
         claimant_unit=unit,
         claimed_at=now,
-        first_claimed_at=wish.first_claimed_at or now,
+        # Decided in the UPDATE itself, not from a possibly stale copy of the row.
+        first_claimed_at=Coalesce(F("first_claimed_at"), Value(now)),
     )
     _event(wish, V.CLAIMED, actor=person, role=R.CLAIMANT, name=person.full_name)
     # Counted once per wish, even if it is claimed again after a release.
-    if first_claim:
+    if wish.first_claimed_at == now:
         rollup_bump(wish, "claimed")
         hours = hours_between(wish.published_at, now)
         if hours is not None:

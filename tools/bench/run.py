@@ -116,9 +116,10 @@ def _generator_hash() -> str:
     return generator_hash()
 
 
-def ensure_dataset(tier: str, backend: str, out: Path, *, seed: int, regenerate: bool) -> tuple[dict[str, str], dict]:
+def ensure_dataset(
+    tier: str, backend: str, out: Path, *, seed: int, regenerate: bool, name: str
+) -> tuple[dict[str, str], dict]:
     """Return the environment for the tier's database and its manifest; build it if needed."""
-    name = f"mulin_bench_{tier.lower()}"
     if backend == "postgresql":
         url = f"{PG_URL}/{name}"
     else:
@@ -527,7 +528,7 @@ def run_database(
                 "-m",
                 "tools.bench.prepare",
                 "--manifest",
-                str(out / "data" / (f"mulin_bench_{args.tier.lower()}.{backend}.manifest.json")),
+                str(out / "data" / f"{args.database_name}.{backend}.manifest.json"),
             ],
             env,
         ).stdout
@@ -546,7 +547,7 @@ def run_database(
             sat = closed_run(files, server.port, saturation, args.connections)
             f1_rps = f1_rps or sat["rps"]
             entry: dict[str, Any] = {"saturation": sat, "open": {}}
-            for share in (50, 80):
+            for share in args.shares:
                 rate = min(f1_rps * share / 100, sat["rps"] * share / 100)
                 entry["open"][str(share)] = open_run(files, server.port, rate, fixed)
             results["scenarios"][scenario] = entry
@@ -568,7 +569,9 @@ def add_ratios(scenarios: dict[str, Any]) -> None:
         return
     for entry in scenarios.values():
         ratios = {"throughput": _div(entry["saturation"]["rps"], f1["saturation"]["rps"])}
-        for share in ("50", "80"):
+        for share in entry["open"]:
+            if share not in f1["open"]:
+                continue
             ratios[f"p95_at_{share}"] = _div(
                 entry["open"][share]["latency_ms"]["p95"], f1["open"][share]["latency_ms"]["p95"]
             )
@@ -650,7 +653,8 @@ def print_table(result: dict[str, Any]) -> None:
             entry = run["scenarios"].get(scenario)
             if entry is None:
                 continue
-            o50, o80 = entry["open"]["50"], entry["open"]["80"]
+            o50 = entry["open"]["50"]
+            o80 = entry["open"].get("80", {"latency_ms": {"p95": None}, "error_count": 0})
             profile = entry.get("profile", {})
             errors = entry["saturation"]["errors"] + o50["error_count"] + o80["error_count"]
             print(
@@ -679,6 +683,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenarios", help="comma-separated subset, e.g. F1,W1")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the dataset even if present")
     parser.add_argument("--seed", type=int)
+    parser.add_argument("--database-name", help="default mulin_bench_<tier> (must start with mulin_bench_)")
+    parser.add_argument("--shares", default="50,80", help="fixed rates, in %% of F1's saturation (default 50,80)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
     parser.add_argument("--gate", type=Path, help="budgets file: exit non-zero if the gate fails")
     parser.add_argument("--baseline", type=Path, help="a tier S result, for the M/S scaling ratios")
@@ -686,6 +692,12 @@ def main(argv: list[str] | None = None) -> int:
     from tools.bench.tiers import DEFAULT_SEED
 
     args.seed = args.seed or DEFAULT_SEED
+    args.database_name = args.database_name or f"mulin_bench_{args.tier.lower()}"
+    if not args.database_name.startswith("mulin_bench_"):
+        parser.error("--database-name must start with mulin_bench_")
+    args.shares = [int(share) for share in args.shares.split(",")]
+    if 50 not in args.shares:
+        parser.error("--shares must include 50 (the ratios are taken there)")
     args.durations = args.durations or ("quick" if args.tier in {"S", "XS"} else "standard")
     args.out.mkdir(parents=True, exist_ok=True)
     wanted = args.scenarios.split(",") if args.scenarios else SCENARIO_IDS
@@ -709,7 +721,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     backends = ([] if args.no_postgres else ["postgresql"]) + (["sqlite"] if args.sqlite else [])
     for backend in backends:
-        env, manifest = ensure_dataset(args.tier, backend, args.out, seed=args.seed, regenerate=args.regenerate)
+        env, manifest = ensure_dataset(
+            args.tier, backend, args.out, seed=args.seed, regenerate=args.regenerate, name=args.database_name
+        )
         result["datasets"][backend] = {k: v for k, v in manifest.items() if k != "personas"}
         _run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], env)
         scenarios = wanted if backend == "postgresql" else [s for s in wanted if s in READ_SCENARIOS]

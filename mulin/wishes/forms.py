@@ -45,7 +45,7 @@ class WishForm(forms.Form):
     title = forms.CharField(
         label=_("What do you wish for?"),
         max_length=TITLE_MAX,
-        help_text=_("A short title, e.g. \u201cHelp to fix a dripping tap\u201d."),
+        help_text=_("A short title, e.g. “Help to fix a dripping tap”."),
     )
     category = forms.ModelChoiceField(label=_("Category"), queryset=WishCategory.objects.none())
     description = forms.CharField(
@@ -71,7 +71,7 @@ class WishForm(forms.Form):
     shows_full_name = forms.BooleanField(
         label=_("Show my full name on the wall"),
         required=False,
-        help_text=_("Otherwise neighbours see only your family name, like \u201c王**\u201d."),
+        help_text=_("Otherwise neighbours see only your family name, like “王**”."),
     )
 
     def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:

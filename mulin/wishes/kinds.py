@@ -9,7 +9,7 @@ register(
     NotificationKind(
         key="wishes.published",
         label=_("My wish was put on the wall"),
-        title=_("Your wish \u201c%(title)s\u201d is on the wall"),
+        title=_("Your wish “%(title)s” is on the wall"),
         body=_("Party members and volunteers nearby can now see it and offer help."),
     )
 )
@@ -17,7 +17,7 @@ register(
     NotificationKind(
         key="wishes.rejected",
         label=_("My wish was not published"),
-        title=_("Your wish \u201c%(title)s\u201d was not published"),
+        title=_("Your wish “%(title)s” was not published"),
         body=_("The community office gave a reason on the wish's page. You may post it again in other words."),
         default_channels=frozenset({"sms"}),
     )
@@ -26,7 +26,7 @@ register(
     NotificationKind(
         key="wishes.claimed",
         label=_("Someone claimed my wish"),
-        title=_("Your wish \u201c%(title)s\u201d has been claimed"),
+        title=_("Your wish “%(title)s” has been claimed"),
         body=_("%(claimant)s will help you and may call you to arrange a time."),
         default_channels=frozenset({"sms"}),
     )
@@ -35,7 +35,7 @@ register(
     NotificationKind(
         key="wishes.released",
         label=_("A claim on my wish was released"),
-        title=_("Your wish \u201c%(title)s\u201d is back on the wall"),
+        title=_("Your wish “%(title)s” is back on the wall"),
         body=_("The helper could not do it; someone else can claim it now."),
     )
 )
@@ -43,7 +43,7 @@ register(
     NotificationKind(
         key="wishes.fulfilled",
         label=_("My wish was fulfilled"),
-        title=_("Your wish \u201c%(title)s\u201d has been fulfilled"),
+        title=_("Your wish “%(title)s” has been fulfilled"),
         body=_("Please confirm, say thanks and rate the help on the wish's page."),
         default_channels=frozenset({"sms"}),
     )
@@ -52,7 +52,7 @@ register(
     NotificationKind(
         key="wishes.closed",
         label=_("A wish I fulfilled was confirmed"),
-        title=_("\u201c%(title)s\u201d was confirmed: thank you"),
+        title=_("“%(title)s” was confirmed: thank you"),
         body=_("The wisher rated your help %(rating)s of 5. %(points)s service points were booked for you."),
     )
 )
@@ -60,7 +60,7 @@ register(
     NotificationKind(
         key="wishes.withdrawn",
         label=_("A wish I claimed was withdrawn"),
-        title=_("\u201c%(title)s\u201d was withdrawn by the wisher"),
+        title=_("“%(title)s” was withdrawn by the wisher"),
         body=_("There is nothing more to do for this wish."),
     )
 )
@@ -68,7 +68,7 @@ register(
     NotificationKind(
         key="wishes.unclaimed",
         label=_("A wish in my community is still unclaimed"),
-        title=_("\u201c%(title)s\u201d has waited %(days)s days without a helper"),
+        title=_("“%(title)s” has waited %(days)s days without a helper"),
         body=_("Consider asking a branch or a partner unit to take it on."),
     )
 )
@@ -76,7 +76,7 @@ register(
     NotificationKind(
         key="wishes.claim_reminder",
         label=_("Reminder about a wish I claimed"),
-        title=_("Reminder: \u201c%(title)s\u201d is still open"),
+        title=_("Reminder: “%(title)s” is still open"),
         body=_("You claimed it %(days)s days ago. Fulfil it, or release it so someone else can help."),
         default_channels=frozenset({"sms"}),
     )
@@ -85,7 +85,7 @@ register(
     NotificationKind(
         key="wishes.claim_expired",
         label=_("A claim expired and the wish went back on the wall"),
-        title=_("The claim on \u201c%(title)s\u201d expired"),
+        title=_("The claim on “%(title)s” expired"),
         body=_("It was claimed %(days)s days ago and not fulfilled, so it is back on the wall."),
     )
 )
@@ -93,7 +93,7 @@ register(
     NotificationKind(
         key="wishes.suggested",
         label=_("A wish near me matches what I can offer"),
-        title=_("A wish near you: \u201c%(title)s\u201d"),
+        title=_("A wish near you: “%(title)s”"),
         body=_("It is in %(place)s and suits what you offer. Have a look if you can help."),
     )
 )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from mulin.accounts.policy import second_factor_required
 
 
 class MulinAdminSite(admin.AdminSite):
-    site_header = "Mulin"
-    site_title = "Mulin"
+    site_header = _("Mulin administration")
+    site_title = _("Mulin")
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

@@ -47,6 +47,9 @@ def evaluate(result: dict[str, Any], budgets: dict[str, Any]) -> dict[str, Any]:
             failures.append(message)
 
     for backend, run in result.get("runs", {}).items():
+        if "error" in run:
+            check(False, f"{backend}: the run failed: {run['error']}")
+            continue
         scenarios = run.get("scenarios", {})
         for scenario, budget in budgets["scenarios"].items():
             entry = scenarios.get(scenario)

@@ -39,11 +39,15 @@ GENERATOR_FILES = [
 
 
 def generator_hash() -> str:
-    """Changes whenever the generator's code changes, so the harness knows to rebuild."""
+    """Changes whenever the generator's code or the schema (any migration) changes, so the
+    harness knows to rebuild the dataset."""
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parent
     for name in GENERATOR_FILES:
         digest.update((root / name).read_bytes())
+    for migration in sorted(root.parents[1].glob("mulin/*/migrations/*.py")):
+        digest.update(migration.name.encode())
+        digest.update(migration.read_bytes())
     return digest.hexdigest()[:16]
 
 

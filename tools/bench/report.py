@@ -39,6 +39,10 @@ def render(result: dict[str, Any], budgets: dict[str, Any]) -> str:
     )
     out.append("")
     for backend, run in result["runs"].items():
+        if "error" in run:
+            out.append(f"**{backend}** — the run failed: {run['error']}")
+            out.append("")
+            continue
         dataset = result.get("datasets", {}).get(backend, {})
         out.append(
             f"**{backend}** — dataset {dataset.get('rows', 0):,} rows, generated in {dataset.get('seconds')} s; "

@@ -639,6 +639,9 @@ def environment_facts() -> dict[str, Any]:
 
 def print_table(result: dict[str, Any]) -> None:
     for backend, run in result["runs"].items():
+        if "error" in run:
+            print(f"\nTier {result['tier']} on {backend}: FAILED — {run['error']}")
+            continue
         print(
             f"\nTier {result['tier']} on {backend} — {run['workers']} gunicorn sync workers, "
             f"{run['connections']} connections at saturation; latency at 50 % of F1's saturation rate"
@@ -727,17 +730,23 @@ def main(argv: list[str] | None = None) -> int:
         result["datasets"][backend] = {k: v for k, v in manifest.items() if k != "personas"}
         _run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], env)
         scenarios = wanted if backend == "postgresql" else [s for s in wanted if s in READ_SCENARIOS]
-        result["runs"][backend] = run_database(backend, env, manifest, args.out, args, scenarios)
+        try:
+            result["runs"][backend] = run_database(backend, env, manifest, args.out, args, scenarios)
+        except (SystemExit, Exception) as exc:  # keep the other database's figures; the run still fails
+            log(f"{backend}: FAILED: {exc}")
+            result["runs"][backend] = {"error": str(exc)}
+        # Written after each database, so a failure later loses nothing measured.
+        (args.out / f"partial-{args.tier}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
     result["seconds"] = round(time.perf_counter() - started, 1)
     if args.baseline and args.baseline.exists():
         add_scaling(result, json.loads(args.baseline.read_text()))
     from tools.bench.gate import evaluate, load_budgets
 
-    status = 0
+    status = 1 if any("error" in run for run in result["runs"].values()) else 0
     if args.gate:
         report = evaluate(result, load_budgets(args.gate))
         result["gate"] = report
-        status = 0 if report["passed"] else 1
+        status = status or (0 if report["passed"] else 1)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     path = args.out / f"bench-{args.tier}-{stamp}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False))
@@ -756,7 +765,7 @@ def add_scaling(result: dict[str, Any], baseline: dict[str, Any]) -> None:
     """Tier M/S scaling ratios: the scenario/F1 ratio here divided by the same ratio at tier S."""
     for backend, run in result["runs"].items():
         base = baseline.get("runs", {}).get(backend)
-        if not base:
+        if not base or "error" in run or "error" in base:
             continue
         for scenario, entry in run["scenarios"].items():
             other = base["scenarios"].get(scenario)

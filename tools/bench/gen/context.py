@@ -58,6 +58,7 @@ class Unit:
     path: str
     parent_id: int | None
     depth: int
+    local_root_id: int | None = None
 
 
 @dataclass

@@ -26,6 +26,7 @@ from mulin.core.normalizers import (
 )
 from mulin.demo import daguan
 from mulin.demo.people import PeopleFactory
+from mulin.organizations import services
 from mulin.organizations.models import (
     PATH_SEGMENT,
     OrgUnit,
@@ -44,6 +45,9 @@ from tools.bench.gen.context import GenContext, PersonRow, Unit, zipf_weights
 from tools.bench.writer import IdAllocator, write_rows
 
 K = OrgUnit.Kind
+# The community or partner unit at or above a unit, as orgunit_create sets it (when the model has it).
+HAS_LOCAL_ROOT = any(f.name == "local_root" for f in OrgUnit._meta.get_fields())
+LOCAL_ROOT_KINDS = getattr(services, "LOCAL_ROOT_KINDS", frozenset({K.COMMUNITY, K.PARTNER_UNIT}))
 # The password every generated account shares (one PBKDF2 hash computed once: hashing a
 # hundred thousand passwords would take hours). Bench personas sign in with it.
 BENCH_PASSWORD = "Xq7-Harbour-Lantern-93"  # noqa: S105 — benchmark data only, never a real account
@@ -121,6 +125,7 @@ class TreeBuilder:
             raise ValueError("The tree is too deep.")
         unit_id = self.ids.take()
         unit = Unit(unit_id, kind, name, _path(parent, unit_id), parent.id if parent else None, depth)
+        unit.local_root_id = unit_id if kind in LOCAL_ROOT_KINDS else (parent.local_root_id if parent else None)
         self.ctx.units[unit_id] = unit
         at = self.ctx.start
         self.rows.append(
@@ -138,6 +143,7 @@ class TreeBuilder:
                 True,
                 at,
                 at,
+                *([unit.local_root_id] if HAS_LOCAL_ROOT else []),
             )
         )
         return unit
@@ -159,6 +165,7 @@ class TreeBuilder:
                 "is_active",
                 "created_at",
                 "updated_at",
+                *(["local_root"] if HAS_LOCAL_ROOT else []),
             ],
             self.rows,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from mulin.organizations.scoping import actor_for_person
@@ -29,6 +30,15 @@ def actor_of():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture
+def english(client):  # type: ignore[no-untyped-def]
+    """For tests that quote English text: Chinese is the default language and the zh-hans catalogue
+    is compiled in CI. Code the test runs and the `client`'s requests speak English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from mulin.organizations.models import OrgUnit, PartyMembership, Person, Role, R
 from mulin.organizations.services import role_grant
 from mulin.organizations.tests.factories import SYSTEM, OrgUnitFactory, actor, make_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]  # messages are quoted in English
 
 HEADER = [column.header for column in COLUMNS]
 K = OrgUnit.Kind

@@ -312,7 +312,7 @@ def test_anyone_may_reveal_their_own_data_and_it_is_audited(street):
 # --- party_membership_set -----------------------------------------------------------------------
 
 
-def test_membership_set_records_branch_status_and_keeps_the_member_role_in_step(street):
+def test_membership_set_records_branch_status_and_keeps_the_member_role_in_step(street, english):
     worker = make_person(home=street.nanyuan_building, role=Role.COMMUNITY_WORKER, at=street.nanyuan)
     person = make_person(home=street.nanyuan_building)
     second_branch = make_branch(street.nanyuan_party, "南苑社区第二支部")
@@ -391,7 +391,7 @@ def test_worker_cannot_put_someone_in_another_communitys_branch(street):
 # --- volunteer_profile_set ----------------------------------------------------------------------
 
 
-def test_a_resident_fills_in_their_own_volunteer_profile_and_becomes_a_volunteer_of_their_community(street):
+def test_a_resident_fills_in_their_own_volunteer_profile_and_becomes_a_volunteer_of_their_community(street, english):
     resident = make_person(home=street.cuiyu_building)
 
     profile = volunteer_profile_set(

@@ -34,7 +34,7 @@ def _page(client, url="/"):  # type: ignore[no-untyped-def]
 # --- home page ----------------------------------------------------------------------------------
 
 
-def test_resident_home_greets_them_and_lists_their_unread_notifications(street, client):
+def test_resident_home_greets_them_and_lists_their_unread_notifications(street, client, english):
     resident = make_person(home=street.cuiyu_building, with_account=True)
     _signed_in(client, resident)
     assert "Unread notifications" not in _page(client)
@@ -49,7 +49,7 @@ def test_resident_home_greets_them_and_lists_their_unread_notifications(street, 
     assert "refused actions" not in page
 
 
-def test_community_worker_home_counts_people_without_a_phone_in_their_community(street, client):
+def test_community_worker_home_counts_people_without_a_phone_in_their_community(street, client, english):
     worker = make_person(home=street.cuiyu_building, role=Role.COMMUNITY_WORKER, at=street.cuiyu, with_account=True)
     make_person(home=street.cuiyu_building, phone="")
     make_person(home=street.cuiyu_compound, phone="")
@@ -61,7 +61,7 @@ def test_community_worker_home_counts_people_without_a_phone_in_their_community(
     assert reverse("organizations:people") + "?missing_phone=on" in page
 
 
-def test_security_admin_home_shows_locked_sign_ins(street, client):
+def test_security_admin_home_shows_locked_sign_ins(street, client, english):
     admin = make_person(home=street.cuiyu_building, role=Role.SECURITY_ADMIN, at=street.street, with_account=True)
     AccessAttempt.objects.create(username="k", ip_address="192.0.2.1", user_agent="t", failures_since_start=5)
 
@@ -71,7 +71,7 @@ def test_security_admin_home_shows_locked_sign_ins(street, client):
     assert "refused actions" not in page
 
 
-def test_audit_admin_home_shows_refused_actions_of_the_last_day(street, client):
+def test_audit_admin_home_shows_refused_actions_of_the_last_day(street, client, english):
     auditor = make_person(home=street.cuiyu_building, role=Role.AUDIT_ADMIN, at=street.street, with_account=True)
     client.post(reverse("accounts:login"), {"phone": "13900000000", "password": "wrong-password-1A"})
 
@@ -136,7 +136,7 @@ def test_reveal_of_an_unknown_field_is_404_without_audit(street, client):
     assert AuditEvent.objects.count() == before
 
 
-def test_person_page_offers_reveal_only_to_those_who_may(street, client):
+def test_person_page_offers_reveal_only_to_those_who_may(street, client, english):
     person = make_person(home=street.cuiyu_building)
     worker = make_person(home=street.cuiyu_building, role=Role.COMMUNITY_WORKER, at=street.cuiyu, with_account=True)
     system_admin = make_person(home=street.cuiyu_building, role=Role.SYSTEM_ADMIN, at=street.street, with_account=True)
@@ -227,7 +227,7 @@ def test_switches_never_redirect_off_site(client):
 # --- error pages --------------------------------------------------------------------------------
 
 
-def test_other_communitys_person_gets_the_404_page(street, client):
+def test_other_communitys_person_gets_the_404_page(street, client, english):
     worker = make_person(home=street.cuiyu_building, role=Role.COMMUNITY_WORKER, at=street.cuiyu, with_account=True)
     stranger = make_person(home=street.nanyuan_building)
     _signed_in(client, worker)
@@ -242,7 +242,7 @@ def test_other_communitys_person_gets_the_404_page(street, client):
     assert response["X-Request-ID"] in page  # the reference to quote to the helpdesk
 
 
-def test_refused_page_gets_the_403_page_with_the_reason(street, client):
+def test_refused_page_gets_the_403_page_with_the_reason(street, client, english):
     resident = make_person(home=street.cuiyu_building, with_account=True)
     _signed_in(client, resident)
 

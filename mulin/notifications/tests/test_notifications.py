@@ -59,6 +59,8 @@ def test_unknown_kind_is_refused():
 
 
 def test_sms_goes_out_only_after_commit(person, django_capture_on_commit_callbacks):
+    Person.objects.filter(pk=person.pk).update(preferred_language="en")  # the text below is quoted in English
+    person.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         notification_send(kind=SECURITY, recipients=[person])
         # Inside the transaction: the in-app row exists, nothing has left the building.

@@ -21,3 +21,6 @@ MULIN_AUDIT_DB_GUARD = False  # tests flush tables; test_audit_guard installs th
 MEDIA_ROOT = str(Path(tempfile.gettempdir()) / "mulin-test-media")
 # WhiteNoise would index every static file for each test client; look them up per request instead.
 WHITENOISE_AUTOREFRESH = True
+# Unit tests read the English msgids; the product default (zh-hans, config.settings.base) is
+# checked by its own tests, and browser tests ask for Chinese as a phone in China would.
+LANGUAGE_CODE = "en"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from mulin.core.crypto import EncryptedTextField
 from mulin.core.models import BaseModel
 
+DEFAULT_LANGUAGE = "zh-hans"  # the product's language; not settings.LANGUAGE_CODE, which tests change
 PATH_SEGMENT = 7  # digits per tree level; a unit's path is its ancestors' ids, zero-padded
 PATH_LEVELS = 12  # how deep the tree may grow (the path column holds this many segments)
 
@@ -52,6 +53,12 @@ class OrgUnit(BaseModel):
     # indexed range scan (see scoping.subtree_q); digits only, so every collation sorts it alike.
     path = models.CharField(max_length=PATH_SEGMENT * PATH_LEVELS, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    # The community or partner unit at or above this unit (itself for those; empty above them).
+    # Residents', members' and volunteers' read scope widens to it; kept here so that building
+    # an actor's grants is one query.
+    local_root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     team_category = models.CharField(_("team category"), max_length=16, choices=TeamCategory, blank=True, default="")
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -119,7 +126,7 @@ class Person(BaseModel):
     address = EncryptedTextField(_("address"))
     email = models.EmailField(_("e-mail"), blank=True)
     preferred_language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=DEFAULT_LANGUAGE
     )
     home_unit = models.ForeignKey(
         OrgUnit,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
-from mulin.organizations.models import PATH_SEGMENT, OrgUnit, Person, RoleAssignment
+from mulin.organizations.models import PATH_SEGMENT, Person, RoleAssignment
 from mulin.organizations.roles import ROLE_SPECS, Capability, Scope
 
 if TYPE_CHECKING:
@@ -126,35 +126,23 @@ def scope_q(actor: Actor, capability: Capability, path_field: str) -> Q:
     return combined
 
 
-def actor_for_person(person: Person | None, user: User | None = None) -> Actor:
-    """Load an actor's grants in two queries (roles with units, then enclosing communities)."""
-    if person is None:
-        return Actor(user=user, person=None)
-    assignments = list(RoleAssignment.objects.filter(person=person).select_related("unit"))
-    wanted = {
-        ancestor
-        for assignment in assignments
-        if ROLE_SPECS[assignment.role].scope == Scope.COMMUNITY
-        for ancestor in [*assignment.unit.ancestor_paths, assignment.unit.path]
-    }
-    enclosing = (
-        dict(
-            OrgUnit.objects.filter(
-                path__in=wanted, kind__in=[OrgUnit.Kind.COMMUNITY, OrgUnit.Kind.PARTNER_UNIT]
-            ).values_list("path", "kind")
-        )
-        if wanted
-        else {}
-    )
+def _grants(assignments: list[RoleAssignment]) -> tuple[Grant, ...]:
     grants = []
     for assignment in assignments:
         unit = assignment.unit
         scope_path = unit.path
-        if ROLE_SPECS[assignment.role].scope == Scope.COMMUNITY:
-            candidates = [p for p in [*unit.ancestor_paths, unit.path] if p in enclosing]
-            scope_path = candidates[-1] if candidates else unit.path
+        if ROLE_SPECS[assignment.role].scope == Scope.COMMUNITY and unit.local_root is not None:
+            scope_path = unit.local_root.path
         grants.append(Grant(assignment.role, unit.pk, unit.path, unit.kind, scope_path))
-    return Actor(user=user, person=person, grants=tuple(grants))
+    return tuple(grants)
+
+
+def actor_for_person(person: Person | None, user: User | None = None) -> Actor:
+    """Load an actor's grants in one query (roles with their units and local roots)."""
+    if person is None:
+        return Actor(user=user, person=None)
+    assignments = list(RoleAssignment.objects.filter(person=person).select_related("unit__local_root"))
+    return Actor(user=user, person=person, grants=_grants(assignments))
 
 
 def actor_for_user(user: Any) -> Actor:
@@ -165,9 +153,18 @@ def actor_for_user(user: Any) -> Actor:
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Actor.anonymous()
-    person = (
-        Person.objects.filter(user=user, is_active=True)
-        .select_related("home_unit", "party_membership__branch", "volunteer_profile")
-        .first()
+    # One query for the person and their grants: every page pays for it.
+    assignments = list(
+        RoleAssignment.objects.filter(person__user=user, person__is_active=True).select_related(
+            "unit__local_root", "person__home_unit", "person__party_membership__branch", "person__volunteer_profile"
+        )
     )
-    return actor_for_person(person, user=user)
+    if not assignments:
+        person = (
+            Person.objects.filter(user=user, is_active=True)
+            .select_related("home_unit", "party_membership__branch", "volunteer_profile")
+            .first()
+        )
+        return Actor(user=user, person=person)
+    person = assignments[0].person
+    return Actor(user=user, person=person, grants=_grants(assignments))

@@ -69,6 +69,7 @@ ALLOWED_CHILDREN: dict[str | None, frozenset[str]] = {
     K.OWNERS_COMMITTEE: frozenset(),
     K.PROPERTY_MANAGEMENT: frozenset(),
 }
+LOCAL_ROOT_KINDS = frozenset({K.COMMUNITY, K.PARTNER_UNIT})
 HOME_KINDS = frozenset({K.COMMUNITY, K.COMPOUND, K.BUILDING})
 BRANCH_KINDS = frozenset({K.BRANCH, K.PARTY_GROUP})
 
@@ -115,7 +116,8 @@ def orgunit_create(*, actor: Actor, parent: OrgUnit | None, kind: str, name: str
         raise ValidationError(_("The organisation tree is full; the path format must be widened."))
     # The path holds the unit's own id, known only after the insert.
     unit.path = (parent.path if parent else "") + f"{unit.pk:0{PATH_SEGMENT}d}"
-    unit.save(update_fields=["path"])
+    unit.local_root = unit if kind in LOCAL_ROOT_KINDS else (parent.local_root if parent else None)
+    unit.save(update_fields=["path", "local_root"])
     audit_record(actor=actor.person, verb="orgunit.created", target=unit, scope_path=unit.path)
     return unit
 

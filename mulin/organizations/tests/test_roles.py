@@ -279,15 +279,29 @@ def test_nested_grants_collapse_to_the_widest_root(street):
     assert actor_for_person(person).scope_paths(C.PEOPLE_VIEW) == (street.street.path,)
 
 
-def test_actor_loads_in_two_queries_however_many_roles(street, django_assert_num_queries):
+def test_actor_loads_in_one_query_however_many_roles(street, django_assert_num_queries):
     person = make_person(home=street.nanyuan_building, member_of=street.nanyuan_branch)
     volunteer_profile_set(actor=SYSTEM, person=person, skills=["it"], availability=[])
     role_grant(actor=SYSTEM, person=person, role=Role.COMMUNITY_WORKER, unit=street.cuiyu)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         loaded = actor_for_person(person)
 
     assert loaded.roles == {Role.RESIDENT, Role.PARTY_MEMBER, Role.VOLUNTEER, Role.COMMUNITY_WORKER}
+
+
+def test_signed_in_actor_with_person_loads_in_one_query(street, django_assert_num_queries):
+    from mulin.organizations.scoping import actor_for_user
+
+    person = make_person(home=street.nanyuan_building, member_of=street.nanyuan_branch, with_account=True)
+    user = person.user
+
+    with django_assert_num_queries(1):
+        loaded = actor_for_user(user)
+        assert loaded.person.party_membership.branch == street.nanyuan_branch
+        assert loaded.person.home_unit == street.nanyuan_building
+
+    assert loaded.scope_paths(C.ORG_VIEW) == (street.nanyuan.path,)
 
 
 def test_disabled_account_acts_as_anonymous(street):

@@ -4,6 +4,11 @@ from mulin.web.navigation import NavItem, register
 
 register(
     NavItem(
-        "inbox", _("Notifications"), "notifications:inbox", lambda actor: actor.person is not None, order=50, icon="bell"
+        "inbox",
+        _("Notifications"),
+        "notifications:inbox",
+        lambda actor: actor.person is not None,
+        order=50,
+        icon="bell",
     )
 )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.http import HttpRequest
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,7 +40,8 @@ class PasswordChangeForm(forms.Form):
         strip=False,
         max_length=256,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=" ".join(str(text) for text in password_validators_help_texts()),
+        # Lazy: the rules are read in the language of each request, not the one active at import.
+        help_text=lazy(lambda: " ".join(str(text) for text in password_validators_help_texts()), str)(),
     )
     new_password_again = forms.CharField(
         label=_("New password again"), strip=False, max_length=256, widget=forms.PasswordInput

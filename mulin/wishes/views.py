@@ -14,9 +14,12 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from mulin.core.concurrency import parse_version, version_token
 from mulin.core.exceptions import ApplicationError
+from mulin.core.idempotency import fingerprint, key_from_request, new_form_key, run_once
 from mulin.organizations.permissions import access_person_by_id
 from mulin.organizations.roles import Capability
 from mulin.organizations.selectors import person_search
@@ -162,16 +165,37 @@ def wish_create_view(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            wish = wish_submit(actor=actor, wisher=wisher, **form.cleaned_data)
+            # A double click or a resubmitted page posts the same one-time key: one wish.
+            outcome = run_once(
+                owner_id=request.user.pk,
+                key=key_from_request(request),
+                fingerprint=fingerprint(request, request.POST),
+                work=lambda: wish_submit(actor=actor, wisher=wisher, **form.cleaned_data),
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
         else:
-            messages.success(
-                request, _("Thank you. The community office will verify your wish and put it on the wall.")
-            )
-            return redirect(wish)
-    return render(request, "wishes/wish_form.html", {"form": form, "wisher": wisher})
+            if outcome.replayed:
+                messages.info(request, _("This wish had already been sent; here it is."))
+            else:
+                messages.success(
+                    request, _("Thank you. The community office will verify your wish and put it on the wall.")
+                )
+            return redirect("wishes:detail", wish_id=int(outcome.target_id))
+    context = {"form": form, "wisher": wisher, "idempotency_key": _form_key(request)}
+    return render(request, "wishes/wish_form.html", context)
+
+
+def _form_key(request: HttpRequest) -> str:
+    """The one-time key for the form being shown: the one just posted (nothing was created with
+    it, or we would have redirected), else a fresh one."""
+    try:
+        return key_from_request(request) or new_form_key()
+    except ApplicationError:
+        return new_form_key()
 
 
 @require_safe
@@ -214,14 +238,15 @@ def wish_action_view(request: HttpRequest, wish_id: int, action: str) -> HttpRes
     return redirect(wish)
 
 
+# Lazy: read in the language of each request, not the one active when the module was imported.
 _DONE = {
-    "publish": _("The wish is on the wall."),
-    "reject": _("The wish was not published; the wisher sees your reason."),
-    "claim": _("Thank you for taking this on. You can now see how to reach the wisher."),
-    "release": _("The wish is back on the wall."),
-    "fulfil": _("Thank you. The wisher is asked to confirm."),
-    "confirm": _("Thank you. The wish is closed and the helper has been thanked."),
-    "withdraw": _("The wish has been withdrawn."),
+    "publish": gettext_lazy("The wish is on the wall."),
+    "reject": gettext_lazy("The wish was not published; the wisher sees your reason."),
+    "claim": gettext_lazy("Thank you for taking this on. You can now see how to reach the wisher."),
+    "release": gettext_lazy("The wish is back on the wall."),
+    "fulfil": gettext_lazy("Thank you. The wisher is asked to confirm."),
+    "confirm": gettext_lazy("Thank you. The wish is closed and the helper has been thanked."),
+    "withdraw": gettext_lazy("The wish has been withdrawn."),
 }
 
 
@@ -321,11 +346,18 @@ def category_list_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The category has been added."))
             return redirect("wishes:categories")
+    return _categories_page(request, form)
+
+
+def _categories_page(request: HttpRequest, form: NewCategoryForm, status: int = 200) -> HttpResponse:
     rows = [
-        (category, CategoryForm(initial=category.__dict__, prefix=f"c{category.pk}"))
+        (
+            category,
+            CategoryForm(initial={**category.__dict__, "version": version_token(category)}, prefix=f"c{category.pk}"),
+        )
         for category in category_list(include_retired=True)
     ]
-    return render(request, "wishes/categories.html", {"rows": rows, "form": form})
+    return render(request, "wishes/categories.html", {"rows": rows, "form": form}, status=status)
 
 
 @require_POST
@@ -336,10 +368,16 @@ def category_edit_view(request: HttpRequest, category_id: int) -> HttpResponse:
     category = get_object_or_404(WishCategory, pk=category_id)
     form = CategoryForm(request.POST, prefix=f"c{category.pk}")
     if form.is_valid():
+        fields = dict(form.cleaned_data)
         try:
-            category_save(actor=actor, category=category, **form.cleaned_data)
+            expected = parse_version(fields.pop("version"))
+            category_save(actor=actor, category=category, expected_version=expected, **fields)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        except ApplicationError as exc:
+            # Someone saved the category since this page was shown: say so, show theirs (409).
+            messages.error(request, exc.message)
+            return _categories_page(request, NewCategoryForm(), status=exc.status)
         else:
             messages.success(request, _("The category has been saved."))
     else:

@@ -36,11 +36,13 @@ def deliver(delivery_id: int) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(attempts=F("attempts") + 1)
     with translation.override(person.preferred_language):
         title, body = spec.render_title(notification.params), spec.render_body(notification.params)
+        # How a text message joins title and body differs by language (Chinese ends the title with "。").
+        text = translation.gettext("%(title)s %(body)s") % {"title": title, "body": body} if body else title
     try:
         if delivery.channel == Channel.EMAIL:
             send_mail(title, body or title, None, [person.email])
         else:
-            sms_backend().send(person.phone, f"{title} {body}".strip())
+            sms_backend().send(person.phone, text.strip())
     except Exception as exc:
         # Only the error's type is kept: provider messages may echo the number or address.
         attempts = delivery.attempts + 1

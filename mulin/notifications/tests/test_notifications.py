@@ -128,7 +128,7 @@ def test_person_can_turn_off_an_optional_channel_and_turn_on_another(person, dja
         notification_send(kind=ANNOUNCEMENT, recipients=[person], params={"subject": "通知", "text": "内容"})
 
     assert list(Delivery.objects.values_list("channel", flat=True)) == ["sms"]
-    assert _sms_to(person) == ["通知 内容"]
+    assert _sms_to(person) == ["通知。内容"]  # a Chinese text message ends the title with "。"
 
     preferences_set(person=person, choices={(ANNOUNCEMENT, "sms"): False})
     with django_capture_on_commit_callbacks(execute=True):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 
+from mulin.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from mulin.organizations.scoping import Actor, actor_for_user
 
 
@@ -28,3 +30,14 @@ class ActorMixin:
     @property
     def actor(self) -> Actor:
         return request_actor(self.request)  # type: ignore[attr-defined]
+
+
+# Documents the optional Idempotency-Key header of POSTs that create something (ADR 0009).
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="16-64 letters, digits, - or _ (a UUID will do); a retry with the same key creates nothing new.",
+    pattern=r"^[A-Za-z0-9_-]{16,64}$",
+)

@@ -85,3 +85,28 @@ class PeriodicJobRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IdempotencyKey(models.Model):
+    """A client's promise that a request is one request, however often it arrives (a double
+    click, a retry after a timeout). Written in the same transaction as the record the request
+    created, so the unique constraint decides between two copies arriving together: the second
+    waits for the first to commit, then finds its row and answers with the same record.
+
+    Holds no request body and no response: only a digest of the request (to refuse a key reused
+    for a different request) and a reference to what was created. Purged after a day
+    (core/retention.py).
+    """
+
+    owner_id = models.BigIntegerField()  # the account that sent the request
+    key = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner_id", "key"], name="idempotencykey_unique_per_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}:{self.key}"

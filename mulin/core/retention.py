@@ -4,6 +4,7 @@
 |---|---|
 | audit log | MULIN_AUDIT_RETENTION_DAYS (at least 180; the database refuses younger deletes) |
 | finished background tasks | 30 days |
+| idempotency keys (core/idempotency.py) | 1 day |
 | expired sessions | until expiry |
 | sign-in logs and failed sign-ins (axes) | 180 days |
 | failed background tasks | kept for an administrator to look at |
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from mulin.core.audit_guard import MINIMUM_RETENTION_DAYS
-from mulin.core.models import AuditEvent, QueuedTask
+from mulin.core.models import AuditEvent, IdempotencyKey, QueuedTask
 from mulin.core.schedule import periodic
 
 
@@ -34,6 +35,8 @@ def purge_expired() -> dict[str, int]:
         "queued_tasks": QueuedTask.objects.filter(
             status=QueuedTask.Status.DONE, updated_at__lt=now - timedelta(days=30)
         ).delete()[0],
+        # A retry comes within minutes; a day covers a phone that was offline overnight.
+        "idempotency_keys": IdempotencyKey.objects.filter(created_at__lt=now - timedelta(days=1)).delete()[0],
         "access_logs": AccessLog.objects.filter(attempt_time__lt=sign_in_cutoff).delete()[0],
         "access_failure_logs": AccessFailureLog.objects.filter(attempt_time__lt=sign_in_cutoff).delete()[0],
     }

@@ -11,7 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mulin.api.base import ActorMixin
+from mulin.api.base import IDEMPOTENCY_PARAMETER, ActorMixin
+from mulin.core.idempotency import REPLAYED_HEADER, fingerprint, key_from_request, run_once
 from mulin.organizations.models import OrgUnit
 from mulin.organizations.permissions import access_orgunit_by_id, access_person_by_id
 from mulin.organizations.roles import Capability
@@ -99,7 +100,12 @@ class PersonListApi(ActorMixin, generics.ListCreateAPIView):
             raise PermissionDenied(_("You may not see the list of people."))
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=PersonCreateSerializer, responses={201: PersonSerializer})
+    @extend_schema(
+        request=PersonCreateSerializer,
+        responses={201: PersonSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        description="Idempotency-Key makes retries safe: a repeat answers with the person first registered.",
+    )
     def post(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
         """Register a person. Only the fields of PersonCreateSerializer are read; anything else
         in the body (ids, owners, roles, flags) is ignored."""
@@ -115,8 +121,16 @@ class PersonListApi(ActorMixin, generics.ListCreateAPIView):
             raise ValidationError(
                 {"home_unit": [_("Choose a community, compound or building where you may register people.")]}
             )
-        person = person_register(actor=self.actor, **data)
-        return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+        # A retry with the same Idempotency-Key gets the person the first request registered.
+        outcome = run_once(
+            owner_id=request.user.pk,
+            key=key_from_request(request._request),
+            fingerprint=fingerprint(request, request.data),
+            work=lambda: person_register(actor=self.actor, **data),
+        )
+        headers = {REPLAYED_HEADER: "true"} if outcome.replayed else None
+        person = outcome.value or access_person_by_id(self.actor, int(outcome.target_id))
+        return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED, headers=headers)
 
 
 class PersonDetailApi(ActorMixin, APIView):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from mulin.accounts.models import User
 from mulin.accounts.services import sessions_end_for_user
 from mulin.core.audit import audit_record
+from mulin.core.concurrency import ensure_unchanged
 from mulin.core.crypto import blind_index
 from mulin.core.exceptions import StateConflict
 from mulin.core.normalizers import (
@@ -229,11 +230,18 @@ PERSON_EDITABLE_FIELDS = frozenset(
 
 
 @transaction.atomic
-def person_update(*, actor: Actor, person: Person, **changes: Any) -> Person:
+def person_update(
+    *, actor: Actor, person: Person, expected_version: dt.datetime | None = None, **changes: Any
+) -> Person:
     """Change a person's record; only PERSON_EDITABLE_FIELDS may change (anything else is a
     ValidationError and nothing is written). An empty phone or ID number clears it. Moving
-    home moves the resident role with it."""
+    home moves the resident role with it.
+
+    `expected_version` is the record's `updated_at` when the editor loaded it: if someone saved
+    since, StateConflict (409) and nothing is written (no lost update; core/concurrency.py).
+    """
     ensure_can_manage_person(actor, person)
+    ensure_unchanged(person, expected_version)
     unknown = set(changes) - PERSON_EDITABLE_FIELDS
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mulin.core.exceptions import ApplicationError
+from mulin.core.idempotency import fingerprint, key_from_request, new_form_key, run_once
 from mulin.core.masking import mask_address, mask_id_number, mask_phone
 from mulin.organizations.forms import PersonForm, PersonSearchForm
 from mulin.organizations.models import OrgUnit
@@ -91,7 +92,13 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         try:
-            person = person_register(actor=actor, **form.cleaned_data)
+            # A double click or a resubmitted page posts the same one-time key: one registration.
+            outcome = run_once(
+                owner_id=request.user.pk,
+                key=key_from_request(request),
+                fingerprint=fingerprint(request, request.POST),
+                work=lambda: person_register(actor=actor, **form.cleaned_data),
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -100,9 +107,22 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
             for field, errors in exc.extra.items():
                 form.add_error(field, errors)
         else:
-            messages.success(request, _("%(name)s has been registered.") % {"name": person.full_name})
-            return redirect("organizations:person", person_id=person.pk)
-    return render(request, "organizations/person_form.html", {"form": form})
+            if outcome.replayed:
+                messages.info(request, _("This registration had already been sent; here is the person."))
+            else:
+                name = outcome.value.full_name if outcome.value else ""
+                messages.success(request, _("%(name)s has been registered.") % {"name": name})
+            return redirect("organizations:person", person_id=int(outcome.target_id))
+    return render(request, "organizations/person_form.html", {"form": form, "idempotency_key": _form_key(request)})
+
+
+def _form_key(request: HttpRequest) -> str:
+    """The one-time key for the form being shown: the one just posted (nothing was created with
+    it, or we would have redirected), else a fresh one."""
+    try:
+        return key_from_request(request) or new_form_key()
+    except ApplicationError:
+        return new_form_key()
 
 
 @require_safe

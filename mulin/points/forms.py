@@ -15,6 +15,8 @@ class RuleForm(forms.Form):
     hours = forms.DecimalField(label=_("Fixed hours"), max_digits=5, decimal_places=1, min_value=Decimal(0))
     max_hours = forms.DecimalField(label=_("At most hours"), max_digits=5, decimal_places=1, min_value=Decimal(0))
     is_active = forms.BooleanField(label=_("Active"), required=False)
+    # The rule as the page showed it (core/concurrency.py): a save over someone else's is refused.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class VerifyForm(forms.Form):

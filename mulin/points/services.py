@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mulin.core.audit import audit_record
+from mulin.core.concurrency import ensure_unchanged
 from mulin.core.exceptions import ApplicationError
 from mulin.notifications.services import notification_send
 from mulin.organizations.models import OrgUnit, PartyMembership, Person
@@ -156,9 +157,14 @@ RULE_EDITABLE_FIELDS = frozenset({"points", "hours", "max_hours", "is_active", "
 
 
 @transaction.atomic
-def rule_update(*, actor: Actor, rule: PointRule, **changes: Any) -> PointRule:
-    """Change a rule's amounts or switch it on or off. Entries already booked keep their amounts."""
+def rule_update(*, actor: Actor, rule: PointRule, expected_version: Any = None, **changes: Any) -> PointRule:
+    """Change a rule's amounts or switch it on or off. Entries already booked keep their amounts.
+
+    `expected_version` (the rule's `updated_at` as the form showed it): StateConflict (409) if
+    another administrator saved the rule since, so neither change is lost silently.
+    """
     ensure_can_manage_rules(actor)
+    ensure_unchanged(rule, expected_version)
     unknown = set(changes) - RULE_EDITABLE_FIELDS
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})

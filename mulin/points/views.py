@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from mulin.core.concurrency import parse_version, version_token
 from mulin.core.exceptions import ApplicationError
 from mulin.core.masking import mask_name
 from mulin.organizations.roles import Capability
@@ -180,8 +181,15 @@ def rules_view(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not can_manage_rules(actor):
         raise PermissionDenied(_("Only the street administration may change the points rules."))
-    rules = [(rule, RuleForm(initial=rule.__dict__, prefix=f"rule{rule.pk}")) for rule in rule_list()]
-    return render(request, "points/rules.html", {"rules": rules})
+    return _rules_page(request)
+
+
+def _rules_page(request: HttpRequest, status: int = 200) -> HttpResponse:
+    rules = [
+        (rule, RuleForm(initial={**rule.__dict__, "version": version_token(rule)}, prefix=f"rule{rule.pk}"))
+        for rule in rule_list()
+    ]
+    return render(request, "points/rules.html", {"rules": rules}, status=status)
 
 
 @require_POST
@@ -192,10 +200,16 @@ def rule_update_view(request: HttpRequest, rule_id: int) -> HttpResponse:
     rule = get_object_or_404(PointRule, pk=rule_id)
     form = RuleForm(request.POST, prefix=f"rule{rule.pk}")
     if form.is_valid():
+        changes = dict(form.cleaned_data)
         try:
-            rule_update(actor=actor, rule=rule, **form.cleaned_data)
+            expected = parse_version(changes.pop("version"))
+            rule_update(actor=actor, rule=rule, expected_version=expected, **changes)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        except ApplicationError as exc:
+            # Another administrator saved the rule since this page was shown (409): show theirs.
+            messages.error(request, exc.message)
+            return _rules_page(request, status=exc.status)
         else:
             messages.success(request, _("The rule has been saved. Entries already booked keep their amounts."))
     else:

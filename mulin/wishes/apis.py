@@ -16,7 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mulin.api.base import ActorMixin
+from mulin.api.base import IDEMPOTENCY_PARAMETER, ActorMixin
+from mulin.core.idempotency import REPLAYED_HEADER, fingerprint, key_from_request, run_once
 from mulin.organizations.permissions import access_person_by_id
 from mulin.wishes.models import Wish, WishCategory
 from mulin.wishes.permissions import access_wish_by_id, available_actions, can_view_wish_private
@@ -95,6 +96,12 @@ class WishListApi(ActorMixin, generics.ListAPIView):
     @extend_schema(
         operation_id="wishes_post",
         summary="Post a wish (a resident for themselves, or staff for an offline resident)",
+        description=(
+            "Send an Idempotency-Key header (16-64 letters, digits, - or _) to make retries safe: a repeated "
+            "request with the same key answers with the wish the first one created (Idempotent-Replayed: true); "
+            "the same key with a different body is a 409."
+        ),
+        parameters=[IDEMPOTENCY_PARAMETER],
         request=WishCreateSerializer,
         responses={201: WishDetailSerializer, **ERRORS},
     )
@@ -104,8 +111,16 @@ class WishListApi(ActorMixin, generics.ListAPIView):
         data = dict(serializer.validated_data)
         wisher_id = data.pop("wisher")
         wisher = access_person_by_id(self.actor, wisher_id) if wisher_id else None
-        wish = wish_submit(actor=self.actor, wisher=wisher, **data)
-        return Response(_detail(self.actor, access_wish_by_id(self.actor, wish.pk)), status=status.HTTP_201_CREATED)
+        # A retry with the same Idempotency-Key gets the wish the first request created.
+        outcome = run_once(
+            owner_id=request.user.pk,
+            key=key_from_request(request._request),
+            fingerprint=fingerprint(request, request.data),
+            work=lambda: wish_submit(actor=self.actor, wisher=wisher, **data),
+        )
+        headers = {REPLAYED_HEADER: "true"} if outcome.replayed else None
+        wish = access_wish_by_id(self.actor, int(outcome.target_id))
+        return Response(_detail(self.actor, wish), status=status.HTTP_201_CREATED, headers=headers)
 
 
 class WishDetailApi(ActorMixin, APIView):

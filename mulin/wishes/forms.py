@@ -145,9 +145,12 @@ class CategoryForm(forms.Form):
     )
     order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=100)
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    # The category as the page showed it (core/concurrency.py): a save over someone else's is refused.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class NewCategoryForm(CategoryForm):
+    version = None  # type: ignore[assignment]  # a new category has no earlier version
     code = forms.SlugField(label=_("Code"), max_length=32, help_text=_("Letters, digits and hyphens, e.g. “pets”."))
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mulin.core.audit import audit_record
+from mulin.core.concurrency import ensure_unchanged
 from mulin.core.exceptions import ApplicationError, StateConflict
 from mulin.core.masking import mask_name
 from mulin.core.tasks import enqueue
@@ -486,9 +487,17 @@ CATEGORY_FIELDS = frozenset({"name_zh_hans", "name_en", "skills", "default_hours
 
 
 @transaction.atomic
-def category_save(*, actor: Actor, category: WishCategory | None = None, **fields: Any) -> WishCategory:
-    """Add a category (with a `code`) or change one; categories in use are retired, not deleted."""
+def category_save(
+    *, actor: Actor, category: WishCategory | None = None, expected_version: Any = None, **fields: Any
+) -> WishCategory:
+    """Add a category (with a `code`) or change one; categories in use are retired, not deleted.
+
+    When changing, `expected_version` (the category's `updated_at` as the form showed it) guards
+    against overwriting another administrator's change: StateConflict (409) if it moved on.
+    """
     ensure_can_manage_categories(actor)
+    if category is not None:
+        ensure_unchanged(category, expected_version)
     unknown = set(fields) - CATEGORY_FIELDS - ({"code"} if category is None else set())
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})

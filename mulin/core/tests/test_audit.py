@@ -16,7 +16,7 @@ from mulin.accounts.models import UserSession
 from mulin.core.audit import GENESIS_HASH, audit_record, audit_verify_chain
 from mulin.core.audit_guard import audit_guard_install, audit_guard_remove
 from mulin.core.context import RequestContext, reset_request_context, set_request_context
-from mulin.core.models import AuditEvent, QueuedTask
+from mulin.core.models import AuditEvent, IdempotencyKey, QueuedTask
 from mulin.core.retention import purge_expired
 
 pytestmark = pytest.mark.django_db
@@ -267,12 +267,16 @@ def test_purge_deletes_what_is_due_and_nothing_else(settings, guard):
     kept_logs = [_access_log(AccessLog, 179), _access_log(AccessFailureLog, 179)]
     _session("expired", -dt.timedelta(minutes=1))
     _session("live", dt.timedelta(minutes=10))
+    with time_machine.travel(timezone.now() - dt.timedelta(hours=25)):
+        IdempotencyKey.objects.create(owner_id=1, key="due-key-0000000000", fingerprint="x")
+    kept_key = IdempotencyKey.objects.create(owner_id=1, key="kept-key-000000000", fingerprint="x")
 
     counts = purge_expired()
 
     assert counts == {
         "audit_events": 1,
         "queued_tasks": 1,
+        "idempotency_keys": 1,
         "access_logs": 1,
         "access_failure_logs": 1,
         "sessions": 1,
@@ -286,6 +290,7 @@ def test_purge_deletes_what_is_due_and_nothing_else(settings, guard):
     assert AccessLog.objects.filter(pk=kept_logs[0].pk).exists()
     assert AccessFailureLog.objects.filter(pk=kept_logs[1].pk).exists()
     assert list(UserSession.objects.values_list("session_key", flat=True)) == ["live"]
+    assert list(IdempotencyKey.objects.values_list("pk", flat=True)) == [kept_key.pk]
     assert audit_verify_chain().intact
 
 

@@ -1,0 +1,33 @@
+"""Fixtures of the security suite: the permission matrix's fourteen identities (mulin/web/tests/cast.py)
+on the small test street, with the wish categories and points rules in place and uploads kept in a
+temporary folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from mulin.web.tests.cast import Cast, build_cast
+
+
+@pytest.fixture
+def reference_data(db):  # type: ignore[no-untyped-def]
+    """Categories and points rules come from data migrations; tests with transaction=True empty the
+    tables afterwards, so put them back."""
+    from mulin.points.defaults import ensure_default_rules
+    from mulin.points.models import PointRule
+    from mulin.wishes.defaults import ensure_default_categories
+    from mulin.wishes.models import WishCategory
+
+    ensure_default_categories(WishCategory)
+    ensure_default_rules(PointRule)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.MULIN_WISH_MAX_OPEN_CLAIMS = 1000
+
+
+@pytest.fixture
+def cast(street, reference_data) -> Cast:  # type: ignore[no-untyped-def]
+    return build_cast(street)

@@ -52,7 +52,7 @@ class OrgUnit(BaseModel):
     # Materialised path of zero-padded ids ("0000001" + "0000004" + …). A subtree is one
     # indexed range scan (see scoping.subtree_q); digits only, so every collation sorts it alike.
     path = models.CharField(max_length=PATH_SEGMENT * PATH_LEVELS, unique=True, editable=False)
-    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    depth = models.PositiveSmallIntegerField(_("depth"), editable=False, default=0)
     # The community or partner unit at or above this unit (itself for those; empty above them).
     # Residents', members' and volunteers' read scope widens to it; kept here so that building
     # an actor's grants is one query.
@@ -91,12 +91,17 @@ class OrgUnit(BaseModel):
 class PartnerLink(BaseModel):
     """A partner unit (共建单位) co-building with a community."""
 
-    partner = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="community_links")
-    community = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="partner_links")
+    partner = models.ForeignKey(
+        OrgUnit, verbose_name=_("partner unit"), on_delete=models.CASCADE, related_name="community_links"
+    )
+    community = models.ForeignKey(
+        OrgUnit, verbose_name=_("community"), on_delete=models.CASCADE, related_name="partner_links"
+    )
     since = models.DateField(_("since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("partner link")
+        verbose_name_plural = _("partner links")
         constraints = [models.UniqueConstraint(fields=["partner", "community"], name="partnerlink_unique_pair")]
 
     def __str__(self) -> str:
@@ -249,13 +254,16 @@ class Role(models.TextChoices):
 class RoleAssignment(BaseModel):
     """A person holds a role at a node of the tree; what it allows is in `roles.py`."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="role_assignments")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role)
     unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="role_assignments")
     granted_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
         constraints = [
             models.UniqueConstraint(fields=["person", "role", "unit"], name="roleassignment_unique"),
         ]

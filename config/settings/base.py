@@ -125,12 +125,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache, background work -------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    _REDIS_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     CACHES = {
-        "default": {
+        # Pages keep working while Redis is down: reads miss, writes are dropped (core/cache.py).
+        "default": {"BACKEND": "mulin.core.cache.FailSoftRedisCache", "LOCATION": REDIS_URL, "OPTIONS": _REDIS_OPTIONS},
+        # The sign-in rate limit must fail closed instead (accounts/ratelimit.py): errors raise.
+        "ratelimit": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+            "OPTIONS": _REDIS_OPTIONS,
+        },
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -195,6 +199,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 
 OTP_TOTP_ISSUER = "Mulin"
+# Sign-in attempts (web login and API token), successful or not, per client address per minute.
+MULIN_LOGIN_RATE_PER_MINUTE = env_int("MULIN_LOGIN_RATE_PER_MINUTE", 10)
 
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -9,6 +9,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MULIN_SMS_BACKEND = "mulin.notifications.sms.MemorySmsBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Every test client signs in from 127.0.0.1; tests that sign in many accounts would trip the
+# production limit of 10 a minute. The limit's own tests set it (tests/security/test_sec_rate_limit.py).
+MULIN_LOGIN_RATE_PER_MINUTE = 1000
 MULIN_TASKS_IN_PROCESS = True
 MULIN_TASKS_RAISE = True
 CELERY_TASK_ALWAYS_EAGER = True

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from mulin.accounts import services
 from mulin.accounts.lockout import lockout_message
 from mulin.accounts.policy import second_factor_required
+from mulin.accounts.ratelimit import login_rate_check
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -48,6 +49,7 @@ class TokenObtainApi(APIView):
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer}, auth=[])
     def post(self, request: Request) -> Response:
+        login_rate_check(request._request)  # 429 over the limit, 503 if the counter is unreachable
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

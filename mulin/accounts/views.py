@@ -22,6 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mulin.accounts import services
 from mulin.accounts.forms import LoginForm, PasswordChangeForm, TotpForm
 from mulin.accounts.policy import second_factor_required
+from mulin.accounts.ratelimit import login_rate_check
+from mulin.core.exceptions import ApplicationError
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -40,6 +42,12 @@ def _next_url(request: HttpRequest) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
+    if request.method == "POST":
+        try:
+            login_rate_check(request)
+        except ApplicationError as exc:  # 429 over the limit; 503 when the counter is unreachable
+            context = {"form": LoginForm(request), "locked_message": exc.message, "next": request.GET.get("next", "")}
+            return render(request, "accounts/login.html", context, status=exc.status)
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.credentials_check(

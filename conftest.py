@@ -10,6 +10,9 @@ from rest_framework.test import APIClient
 
 from mulin.organizations.scoping import actor_for_person
 
+# A test fails if it logged a phone or ID number in clear (SECURITY.md: no personal data in logs).
+pytest_plugins = ["mulin.core.tests.pii_log_scan"]
+
 
 @pytest.fixture(autouse=True)
 def _clean_registries(settings):  # type: ignore[no-untyped-def]

@@ -18,7 +18,10 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = "memory://"
 MULIN_DEMO = False
-LOGGING["root"] = {"handlers": ["console"], "level": "WARNING"}  # type: ignore[index]
+# Records from INFO up are created so that the log scan (mulin/core/tests/pii_log_scan.py) sees
+# them; the console prints warnings and errors only.
+LOGGING["root"] = {"handlers": ["console"], "level": "INFO"}  # type: ignore[index]
+LOGGING["handlers"]["console"]["level"] = "WARNING"  # type: ignore[index]
 MULIN_AUDIT_DB_GUARD = False  # tests flush tables; test_audit_guard installs the triggers itself
 # Uploads written by tests (wish photos, demo photos) never land in the shared var/media.
 MEDIA_ROOT = str(Path(tempfile.gettempdir()) / "mulin-test-media")

@@ -48,7 +48,7 @@ def resident(street):  # type: ignore[no-untyped-def]
     return make_person(home=street.cuiyu_building, with_account=True)
 
 
-def _login(client, phone: str, password: str = "wrong-password-1", **extra):  # noqa: S107  # type: ignore[no-untyped-def]
+def _login(client, phone: str, password: str = "wrong-password-1", **extra):  # type: ignore[no-untyped-def]  # noqa: S107
     return client.post(reverse("accounts:login"), {"phone": phone, "password": password}, **extra)
 
 

@@ -270,7 +270,7 @@ def _target(cast: Cast, route: Route, role: str, which: str) -> dict[str, Any]:
     return {}
 
 
-def _request(cast: Cast, route: Route, role: str, kwargs: dict[str, Any]) -> int:
+def _request(cast: Cast, route: Route, role: str, kwargs: dict[str, Any]) -> Any:
     url = reverse(route.name, kwargs={**route.kwargs, **kwargs})
     data = route.data(cast, role) if route.data else {}
     if route.api:
@@ -281,7 +281,36 @@ def _request(cast: Cast, route: Route, role: str, kwargs: dict[str, Any]) -> int
         client = cast.web(role)
         method = getattr(client, route.method.lower())
         response = method(url, data) if route.method != "GET" else method(url)
-    return response.status_code
+    return response
+
+
+# Routes that may show a phone, ID number or address in full. Each showing writes exactly one audit
+# row; tests/security/test_sec_audit_privacy.py checks the rows hold no value. Any other route whose
+# answer carries a full value fails the matrix.
+PII_ROUTES = frozenset(
+    {
+        "organizations:person_reveal",
+        "api:person-reveal",
+        "wishes:contact",
+        "api:wish-contact",
+        "organizations:export",
+        "api:people-export",
+    }
+)
+
+
+def _personal_values() -> list[str]:
+    values: list[str] = []
+    for person in Person.objects.all():
+        values += [value for value in (person.phone, person.id_number, person.address) if value and len(value) >= 6]
+    return values
+
+
+def _shows_personal_data(response: Any, values: list[str]) -> bool:
+    if not response.get("Content-Type", "").startswith(("text/", "application/json")):
+        return False  # spreadsheets: the export tests read them
+    body = response.content.decode(errors="replace")
+    return any(value in body for value in values)
 
 
 def _refused(route: Route, role: str, status: int) -> bool:
@@ -299,6 +328,7 @@ PUBLIC_ACTIONS = {"web:text_size", "web:set_language", "accounts:logout", "accou
 def test_permission_matrix(cast, route):
     assert set(route.expect) == set(ROLES), f"{route.id}: the row must name every identity"
     mismatches = []
+    personal_values = _personal_values()
     for role in ROLES:
         expected = route.expect[role]
         triple = route.obj in (PERSON, UNIT, *wish_matrix.OBJECT_KINDS)
@@ -306,9 +336,16 @@ def test_permission_matrix(cast, route):
         for which, status in cases:
             kwargs = _target(cast, route, role, which)
             before = _world() if route.method != "GET" else None
-            got = _request(cast, route, role, kwargs)
+            audit_before = AuditEvent.objects.count()
+            response = _request(cast, route, role, kwargs)
+            got = response.status_code
             if got != status:
                 mismatches.append(f"{role:>16} {which:>5}: expected {status}, got {got}")
+            if _shows_personal_data(response, personal_values):
+                if route.name not in PII_ROUTES:
+                    mismatches.append(f"{role:>16} {which:>5}: shows personal data in full (not an audited route)")
+                elif AuditEvent.objects.count() - audit_before != 1:
+                    mismatches.append(f"{role:>16} {which:>5}: showed personal data without exactly one audit row")
             elif before is not None and _refused(route, role, got):
                 after = _world()
                 if after != before:

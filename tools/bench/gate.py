@@ -3,7 +3,7 @@
     python -m tools.bench.gate --result bench-results/latest-S.json [--budgets tools/bench/budgets.json]
 
 Fails (exit 1) when, in any run of the result:
-- a scenario's profiled query count exceeds its budget (query counts are exact: no margin);
+- a scenario's profiled query count (the median request's) exceeds its budget (exact: no margin);
   `same_queries_as` also requires a count equal to another scenario's (page 1,000 = page 1);
 - a ratio to F1 is worse than its target by more than the file's noise margin: p95 at 50 % of
   F1's saturation above target × (1 + margin), throughput below target × (1 − margin);
@@ -59,16 +59,11 @@ def evaluate(result: dict[str, Any], budgets: dict[str, Any]) -> dict[str, Any]:
             profile = entry.get("profile")
             max_queries = _budget_for(budget.get("max_queries"), backend)
             if profile is not None and max_queries is not None:
-                check(
-                    profile["queries_max"] <= max_queries,
-                    f"{name}: {profile['queries_max']} queries (budget {max_queries})",
-                )
+                check(profile["queries"] <= max_queries, f"{name}: {profile['queries']} queries (budget {max_queries})")
             other = budget.get("same_queries_as")
             if profile is not None and other and scenarios.get(other, {}).get("profile"):
-                theirs = scenarios[other]["profile"]["queries_max"]
-                check(
-                    profile["queries_max"] == theirs, f"{name}: {profile['queries_max']} queries = {other}'s {theirs}"
-                )
+                theirs = scenarios[other]["profile"]["queries"]
+                check(profile["queries"] == theirs, f"{name}: {profile['queries']} queries = {other}'s {theirs}")
             ratios = entry.get("ratios")
             misses = budget.get("known_miss", {})
             ceiling = budget.get("ceiling", {})

@@ -45,9 +45,11 @@ def profile_in_process(scenarios: list[str], data: dict[str, Any], manifest: dic
     results: dict[str, Any] = {}
     for scenario in scenarios:
         samples = []
-        distinct = list(dict.fromkeys(specs_for(scenario, data)))[:6]
+        distinct = list(dict.fromkeys(specs_for(scenario, data)))
+        per_round = min(6, len(distinct))
         for round_ in range(REPEAT + 1):
-            for n, spec in enumerate(distinct):
+            for n in range(per_round):
+                spec = distinct[(round_ * per_round + n) % len(distinct)]
                 client = clients[spec.persona][n % len(clients[spec.persona])]
                 started = time.perf_counter()
                 with CaptureQueriesContext(connection) as captured:
@@ -73,6 +75,7 @@ def profile_in_process(scenarios: list[str], data: dict[str, Any], manifest: dic
         dbs = sorted(s[1] for s in samples)
         results[scenario] = {
             "profile": {
+                "queries": queries[len(queries) // 2],
                 "queries_max": queries[-1],
                 "queries_min": queries[0],
                 "db_ms": round(dbs[len(dbs) // 2], 2),

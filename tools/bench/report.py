@@ -77,7 +77,7 @@ def render(result: dict[str, Any], budgets: dict[str, Any]) -> str:
                 p95_cell = f"{_f(ratios.get('p95_at_50'), 2)}" + (
                     f" (≤ {p95_target} {_verdict(p95_ok)})" if p95_target is not None else ""
                 )
-            queries = profile.get("queries_max")
+            queries = profile.get("queries", profile.get("queries_max"))
             q_cell = f"{queries if queries is not None else '–'}" + (
                 f" (≤ {q_target} {_verdict(queries is not None and queries <= q_target)})" if q_target else ""
             )

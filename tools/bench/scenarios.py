@@ -38,6 +38,8 @@ SCENARIOS = [
 SCENARIO_IDS = [s.id for s in SCENARIOS]
 READ_SCENARIOS = [s.id for s in SCENARIOS if s.kind in {"floor", "read"}]
 
+W3_POSTS = 4000  # more than a tier M run posts, so no key repeats
+M1_REQUESTS = 4000
 TITLES = ["帮忙修理漏水的水龙头", "陪同老人去医院复诊", "代买一周的米和油", "辅导孩子数学作业", "帮忙换楼道灯泡"]
 
 
@@ -63,12 +65,16 @@ def specs_for(scenario_id: str, data: dict[str, Any]) -> list[Spec]:
     if scenario_id == "W2":
         return [Spec("GET", f"/wishes/{wish_id}/") for wish_id in data["detail_ids"]]
     if scenario_id == "W3":
+        # Each post carries its own one-time form key, as the form page gives every browser (a
+        # repeated key would be answered from the idempotency record, not by posting again).
+        token = data.get("run_token", "run")
         return [
             Spec(
                 "POST",
                 "/wishes/new/",
                 persona="resident",
                 form=(
+                    ("idempotency_key", f"bench-{token}-{n:06d}"),
                     ("title", f"{TITLES[n % len(TITLES)]}（{n}）"),
                     ("category", str(data["categories"][n % len(data["categories"])])),
                     ("description", "测试：基准测试发布的心愿。"),
@@ -78,12 +84,14 @@ def specs_for(scenario_id: str, data: dict[str, Any]) -> list[Spec]:
                 ),
                 expect=(302,),
             )
-            for n in range(50)
+            for n in range(W3_POSTS)
         ]
     if scenario_id == "M1":
-        w1, deep, w2, w3 = (specs_for(s, data) for s in ("W1", "W1-deep", "W2", "W3"))
+        w1, deep, w2 = (specs_for(s, data) for s in ("W1", "W1-deep", "W2"))
+        # M1's posts use keys of their own (W3 has spent its list by then).
+        w3 = specs_for("W3", {**data, "run_token": data.get("run_token", "run") + "m"})
         mixed = []
-        for n in range(100):
+        for n in range(M1_REQUESTS):
             slot = n % 10
             if slot < 4:
                 mixed.append(w1[n % len(w1)])
@@ -92,6 +100,6 @@ def specs_for(scenario_id: str, data: dict[str, Any]) -> list[Spec]:
             elif slot < 9:
                 mixed.append(w2[n % len(w2)])
             else:
-                mixed.append(w3[n % len(w3)])
+                mixed.append(w3[n // 10])
         return mixed
     raise KeyError(scenario_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 from mulin.core.context import RequestContext, reset_request_context, set_request_context
 
@@ -42,3 +42,25 @@ class SensitivePageCacheMiddleware:
         if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+# The largest primary key the databases store (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+class IdRangeMiddleware:
+    """Answer 404 for an id in the URL that no row can have (`<int:…>` accepts any digits).
+
+    Without it a 25-digit id reaches the database: SQLite raises OverflowError (a 500) and
+    PostgreSQL compares against a numeric. Found by the API fuzzing (tests/security).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Callable, args: tuple, kwargs: dict) -> None:
+        if any(isinstance(value, int) and not 0 <= value <= MAX_ID for value in (*args, *kwargs.values())):
+            raise Http404

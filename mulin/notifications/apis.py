@@ -58,7 +58,7 @@ class NotificationListApi(_PersonRequiredMixin, generics.ListAPIView):
 
 class NotificationReadRequestSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
         max_length=500,
         help_text="Notifications to mark read; all of them when left out.",

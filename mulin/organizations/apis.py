@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -47,9 +48,21 @@ class MeApi(ActorMixin, APIView):
         return Response(MeSerializer(data).data)
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number in the database's range (a float or a 40-digit number is a 400,
+    not a database overflow; found by the API fuzzing in tests/security)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class OrgUnitFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=OrgUnit.Kind.choices)
-    parent = django_filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
 
     class Meta:
         model = OrgUnit

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from mulin.api.base import IDEMPOTENCY_PARAMETER, ActorMixin
 from mulin.core.idempotency import REPLAYED_HEADER, fingerprint, key_from_request, run_once
+from mulin.core.middleware import MAX_ID
 from mulin.organizations.permissions import access_person_by_id
 from mulin.wishes.models import Wish, WishCategory
 from mulin.wishes.permissions import access_wish_by_id, available_actions, can_view_wish_private
@@ -60,7 +61,8 @@ class WishListApi(ActorMixin, generics.ListAPIView):
         raw = self.request.query_params.get(name) or ""
         if raw == "":
             return None
-        if not raw.isdigit():
+        # isdigit() alone lets a 30-digit number through to the database (a 500 on SQLite).
+        if not raw.isdigit() or int(raw) > MAX_ID:
             raise ValidationError({name: [_("Enter a whole number.")]})
         return int(raw)
 

@@ -217,6 +217,7 @@ LANGUAGE_COOKIE_HTTPONLY = True
 # --- Static and uploaded files -----------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start when it is missing (collectstatic fills it)
 STATICFILES_DIRS = [
     ("mulin", BASE_DIR / "frontend" / "src"),
     # Third-party browser libraries come from npm (frontend/package-lock.json), never copied in.

@@ -18,7 +18,7 @@ from mulin.demo import daguan
 from mulin.demo.people import PeopleFactory
 from mulin.notifications.services import notification_send
 from mulin.organizations.bulk import PersonDraft, person_bulk_register
-from mulin.organizations.models import OrgUnit, PartnerLink, PartyMembership, Person, Skill
+from mulin.organizations.models import OrgUnit, PartnerLink, PartyMembership, Person, Role, Skill
 from mulin.organizations.scoping import Actor
 from mulin.organizations.services import (
     account_create,
@@ -102,7 +102,8 @@ def build_demo_accounts(
     for phone, name, role, unit_name, compound, extra in daguan.DEMO_ACCOUNTS:
         people.used_phones.add(phone)
         person = _named_person(actor, units, people, rng, name=name, phone=phone, compound=compound, extra=extra)
-        role_grant(actor=actor, person=person, role=role, unit=units[unit_name])
+        if role != Role.RESIDENT:  # registration already made them a resident of their building
+            role_grant(actor=actor, person=person, role=role, unit=units[unit_name])
         account_create(actor=actor, person=person, password=daguan.DEMO_PASSWORD, is_demo=True)
         accounts.append(person)
     for name, role, unit_name, compound, extra in daguan.NAMED_PEOPLE:

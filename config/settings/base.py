@@ -30,6 +30,9 @@ MULIN_FIELD_KEYS_FILE = env_str("MULIN_FIELD_KEYS_FILE") or str(DATA_DIR / "fiel
 if not env_str("MULIN_FIELD_KEYS_FILE"):
     local_secret("field_keys.json", new_field_keyring)
 
+# The key that encrypts backups (manage.py backup --create-key makes one); never the field keys.
+MULIN_BACKUP_KEY_FILE = env_str("MULIN_BACKUP_KEY_FILE") or str(DATA_DIR / "backup_key.json")
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 

@@ -89,6 +89,10 @@ def photo_clean(upload: Any) -> CleanPhoto:
 def _encode(image: Image.Image, kind: str) -> CleanPhoto:
     image = ImageOps.exif_transpose(image) or image
     image.thumbnail((MAX_EDGE, MAX_EDGE))
+    # Pillow's encoders copy some of image.info into the new file unless told otherwise: a JPEG's
+    # comment (COM segment, which can carry a script or a note) and ICC profiles. Keep none of it
+    # (found by tests/security/test_sec_bad_files.py).
+    image.info = {}
     buffer = io.BytesIO()
     if kind == "JPEG":
         image = image.convert("RGB")

@@ -201,6 +201,9 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Server:
+        # Static files again at every start: a template may name a file added since the last one
+        # (the manifest storage refuses unknown names).
+        _run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], self.env)
         self.process = subprocess.Popen(
             [
                 GUNICORN,

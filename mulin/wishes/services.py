@@ -214,7 +214,9 @@ def wish_submit(
         preferred_time=preferred_time,
         created_at=now,
     )
-    wish.full_clean()
+    # Field checks only: the related rows were fetched and checked above, and the database enforces
+    # the constraints — full_clean would re-query each foreign key and constraint (8 queries).
+    wish.full_clean(exclude=["community", "place", "wisher", "entered_by", "category"], validate_constraints=False)
     wish.save(force_insert=True)
     if on_behalf:
         _event(wish, V.ENTERED, actor=actor.person, role=R.STAFF)

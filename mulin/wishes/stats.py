@@ -119,15 +119,19 @@ def wish_rollup_reconcile(*, community_ids: list[int] | None = None, fix: bool =
     stored_rows = WishRollup.objects.all()
     if community_ids is not None:
         stored_rows = stored_rows.filter(community_id__in=community_ids)
-    stored: dict[Cell, int] = {
-        (row.community_id, row.month, row.metric, row.bucket): row.count for row in stored_rows.iterator()
-    }
+    stored: dict[Cell, int] = {}
+    stored_pk: dict[Cell, int] = {}
+    for row in stored_rows.iterator():
+        cell = (row.community_id, row.month, row.metric, row.bucket)
+        stored[cell], stored_pk[cell] = row.count, row.pk
     wrong = {cell for cell in set(expected) | set(stored) if expected.get(cell, 0) != stored.get(cell, 0)}
     if wrong:
         logger.warning("Wish rollup differs from the wishes in %d cells.", len(wrong))
     if wrong and fix:
-        for community_id, month, metric, bucket in wrong:
-            WishRollup.objects.filter(community_id=community_id, month=month, metric=metric, bucket=bucket).delete()
+        # Delete the wrong stored cells by key in batches (not one DELETE per cell), then write them anew.
+        doomed = sorted(stored_pk[cell] for cell in wrong if cell in stored_pk)
+        for start in range(0, len(doomed), 500):
+            WishRollup.objects.filter(pk__in=doomed[start : start + 500]).delete()
         WishRollup.objects.bulk_create(
             [
                 WishRollup(community_id=c, month=m, metric=metric, bucket=b, count=expected[(c, m, metric, b)])

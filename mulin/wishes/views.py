@@ -126,7 +126,7 @@ def wish_detail_view(request: HttpRequest, wish_id: int) -> HttpResponse:
     forms = {action: form() for action, form in ACTION_FORMS.items() if action in actions and form is not None}
     suggestions: list[WishSuggestion] = []
     if can_moderate_wish(actor, wish):
-        suggestions = list(wish.suggestions.order_by("-score", "id")[:5])
+        suggestions = list(wish.suggestions.select_related("person").order_by("-score", "id")[:5])
     return render(
         request,
         "wishes/wish_detail.html",

@@ -1,12 +1,12 @@
-from django.conf import settings
 from django.db import migrations
 
 # SQL kept beside the code that tests it; the statements are fixed strings.
+from mulin.core.append_only import guards_enabled
 from mulin.core.audit_guard import audit_guard_install, audit_guard_remove
 
 
 def install(apps, schema_editor):
-    if getattr(settings, "MULIN_AUDIT_DB_GUARD", True):
+    if guards_enabled():
         audit_guard_install(schema_editor.connection)
 
 

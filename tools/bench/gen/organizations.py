@@ -45,9 +45,8 @@ from tools.bench.gen.context import GenContext, PersonRow, Unit, zipf_weights
 from tools.bench.writer import IdAllocator, write_rows
 
 K = OrgUnit.Kind
-# The community or partner unit at or above a unit, as orgunit_create sets it (when the model has it).
-HAS_LOCAL_ROOT = any(f.name == "local_root" for f in OrgUnit._meta.get_fields())
-LOCAL_ROOT_KINDS = getattr(services, "LOCAL_ROOT_KINDS", frozenset({K.COMMUNITY, K.PARTNER_UNIT}))
+# The community or partner unit at or above a unit, as orgunit_create sets it.
+LOCAL_ROOT_KINDS = services.LOCAL_ROOT_KINDS
 # The password every generated account shares (one PBKDF2 hash computed once: hashing a
 # hundred thousand passwords would take hours). Bench personas sign in with it.
 BENCH_PASSWORD = "Xq7-Harbour-Lantern-93"  # noqa: S105 — benchmark data only, never a real account
@@ -143,7 +142,7 @@ class TreeBuilder:
                 True,
                 at,
                 at,
-                *([unit.local_root_id] if HAS_LOCAL_ROOT else []),
+                unit.local_root_id,
             )
         )
         return unit
@@ -165,7 +164,7 @@ class TreeBuilder:
                 "is_active",
                 "created_at",
                 "updated_at",
-                *(["local_root"] if HAS_LOCAL_ROOT else []),
+                "local_root",
             ],
             self.rows,
         )

@@ -140,9 +140,8 @@ def test_the_archive_holds_no_readable_personal_data_and_no_field_keys(drill):
         files = {m.name: bundle.extractfile(m).read() for m in bundle.getmembers() if m.isfile()}  # type: ignore[union-attr]
     contents = b"".join(files.values())
     assert set(names) >= {"manifest.json", "media.tar"}
-    for key in key_material:
-        assert key not in contents
-        assert base64.b64encode(key) not in contents
+    leaked = [n for n, key in enumerate(key_material) if key in contents or base64.b64encode(key) in contents]
+    assert not leaked, "field-encryption keys are inside the backup"  # (never print a key)
     assert resident.phone.encode() not in contents  # the database inside holds ciphertext only
     manifest = json.loads(files["manifest.json"])
     assert manifest["tables"]["organizations_person"] == Person.objects.count()

@@ -104,7 +104,9 @@ def cell_text(value: Any) -> str:
 def header_key(text: str) -> str:
     """A header name reduced for matching: full-width folded, spaces and case dropped."""
     folded = unicodedata.normalize("NFKC", text)
-    return re.sub(r"[\s*＊:：]+", "", folded).casefold()
+    # casefold() can leave text that NFKC would change again (an accent split off): normalise once
+    # more, so that a key matches itself (found by a Hypothesis property, tests/security).
+    return unicodedata.normalize("NFKC", re.sub(r"[\s*＊:：]+", "", folded).casefold())
 
 
 # --- Reading ------------------------------------------------------------------------------------

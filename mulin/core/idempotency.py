@@ -60,6 +60,15 @@ def new_form_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+def form_key_to_show(request: HttpRequest) -> str:
+    """The one-time key for the form being shown: the one just posted (nothing was created with
+    it, or the view would have redirected), else a fresh one."""
+    try:
+        return key_from_request(request) or new_form_key()
+    except ApplicationError:
+        return new_form_key()
+
+
 def key_from_request(request: HttpRequest) -> str | None:
     """The key the client sent (header, else the form field), or None; 400 if malformed."""
     raw = request.headers.get(HEADER) or (request.POST.get(FORM_FIELD) if request.method == "POST" else None)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mulin.core.exceptions import ApplicationError
-from mulin.core.idempotency import fingerprint, key_from_request, new_form_key, run_once
+from mulin.core.idempotency import fingerprint, form_key_to_show, key_from_request, run_once
 from mulin.core.masking import mask_address, mask_id_number, mask_phone
 from mulin.organizations.forms import PersonForm, PersonSearchForm
 from mulin.organizations.models import OrgUnit
@@ -113,16 +113,8 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
                 name = outcome.value.full_name if outcome.value else ""
                 messages.success(request, _("%(name)s has been registered.") % {"name": name})
             return redirect("organizations:person", person_id=int(outcome.target_id))
-    return render(request, "organizations/person_form.html", {"form": form, "idempotency_key": _form_key(request)})
-
-
-def _form_key(request: HttpRequest) -> str:
-    """The one-time key for the form being shown: the one just posted (nothing was created with
-    it, or we would have redirected), else a fresh one."""
-    try:
-        return key_from_request(request) or new_form_key()
-    except ApplicationError:
-        return new_form_key()
+    context = {"form": form, "idempotency_key": form_key_to_show(request)}
+    return render(request, "organizations/person_form.html", context)
 
 
 @require_safe

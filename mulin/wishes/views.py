@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from mulin.core.concurrency import parse_version, version_token
 from mulin.core.exceptions import ApplicationError
-from mulin.core.idempotency import fingerprint, key_from_request, new_form_key, run_once
+from mulin.core.idempotency import fingerprint, form_key_to_show, key_from_request, run_once
 from mulin.organizations.permissions import access_person_by_id
 from mulin.organizations.roles import Capability
 from mulin.organizations.selectors import person_search
@@ -185,17 +185,8 @@ def wish_create_view(request: HttpRequest) -> HttpResponse:
                     request, _("Thank you. The community office will verify your wish and put it on the wall.")
                 )
             return redirect("wishes:detail", wish_id=int(outcome.target_id))
-    context = {"form": form, "wisher": wisher, "idempotency_key": _form_key(request)}
+    context = {"form": form, "wisher": wisher, "idempotency_key": form_key_to_show(request)}
     return render(request, "wishes/wish_form.html", context)
-
-
-def _form_key(request: HttpRequest) -> str:
-    """The one-time key for the form being shown: the one just posted (nothing was created with
-    it, or we would have redirected), else a fresh one."""
-    try:
-        return key_from_request(request) or new_form_key()
-    except ApplicationError:
-        return new_form_key()
 
 
 @require_safe

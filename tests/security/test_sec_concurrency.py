@@ -8,13 +8,11 @@ and mulin/organizations/tests/test_concurrency.py.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from knox.models import AuthToken
@@ -22,6 +20,7 @@ from rest_framework.test import APIClient
 
 from mulin.core.concurrency import version_token
 from mulin.core.exceptions import StateConflict
+from mulin.core.tests.threads import run_at_once
 from mulin.organizations.models import Person
 from mulin.organizations.scoping import actor_for_person
 from mulin.organizations.services import person_update
@@ -37,28 +36,6 @@ from mulin.wishes.tests.factories import jpeg_upload
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 S = Wish.Status
 N = 8
-
-
-def _at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in threads released together by a barrier; each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=20)
-            results[index] = call()
-        except Exception as exc:  # the test inspects it
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _api(person: Person) -> APIClient:
@@ -79,7 +56,7 @@ def test_the_same_api_wish_sent_eight_times_at_once_with_one_key_is_one_wish(cas
     def post(client: APIClient) -> Callable[[], Any]:
         return lambda: client.post("/api/v1/wishes/", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
 
-    responses = _at_once([post(client) for client in clients])
+    responses = run_at_once([post(client) for client in clients])
 
     assert [r.status_code for r in responses] == [201] * N, responses
     assert len({r.json()["id"] for r in responses}) == 1
@@ -106,7 +83,7 @@ def test_a_double_clicked_registration_form_registers_one_person(cast):
     def post(client: Client) -> Callable[[], Any]:
         return lambda: client.post(reverse("organizations:person_create"), form)
 
-    responses = _at_once([post(client) for client in clients])
+    responses = run_at_once([post(client) for client in clients])
 
     person = Person.objects.get(full_name="双击登记")
     assert [r.status_code for r in responses] == [302] * N
@@ -126,7 +103,7 @@ def test_the_same_web_wish_form_sent_twice_at_once_is_one_wish(cast):
         "idempotency_key": "same-form-twice-0123456789",
     }
 
-    responses = _at_once([lambda c=c: c.post(reverse("wishes:create"), form) for c in clients])
+    responses = run_at_once([lambda c=c: c.post(reverse("wishes:create"), form) for c in clients])
 
     assert [r.status_code for r in responses] == [302, 302]
     assert Wish.objects.filter(title="同时提交的心愿").count() == 1
@@ -145,7 +122,7 @@ def test_sixteen_helpers_rush_one_wish_exactly_one_claims_it(cast):
     wish = _published(cast.cuiyu_plain, cast.people["worker_cuiyu"], "抢着认领")
     helpers = [make_person(home=street.nanyuan_building, member_of=street.nanyuan_branch) for _ in range(16)]
 
-    results = _at_once(
+    results = run_at_once(
         [lambda h=h: wish_claim(actor=actor_for_person(h), wish=Wish.objects.get(pk=wish.pk)) for h in helpers]
     )
 
@@ -161,7 +138,7 @@ def test_a_burst_of_claims_on_different_wishes_all_succeed_and_every_counter_add
     wishes = [_published(cast.cuiyu_plain, moderator, f"各认各的{i}") for i in range(N)]
     helpers = [make_person(home=street.nanyuan_building, member_of=street.nanyuan_branch) for _ in range(N)]
 
-    results = _at_once(
+    results = run_at_once(
         [
             lambda h=h, w=w: wish_claim(actor=actor_for_person(h), wish=Wish.objects.get(pk=w.pk))
             for h, w in zip(helpers, wishes, strict=True)
@@ -184,7 +161,7 @@ def test_a_burst_of_confirmations_credits_one_helper_for_every_wish(cast):
         wish_fulfil(actor=actor_for_person(helper), wish=wish, note="好了", photos=[jpeg_upload()], hours="1")
         wishes.append(wish)
 
-    results = _at_once(
+    results = run_at_once(
         [
             lambda p=p, w=w: wish_confirm(actor=actor_for_person(p), wish=Wish.objects.get(pk=w.pk), rating=5)
             for p, w in zip(wishers, wishes, strict=True)
@@ -213,7 +190,7 @@ def test_two_administrators_saving_one_rule_at_once_lose_no_update(cast):
             actor=admin, rule=PointRule.objects.get(pk=rule.pk), expected_version=version, points=Decimal(points)
         )
 
-    results = _at_once([save("11"), save("22")])
+    results = run_at_once([save("11"), save("22")])
 
     winners = [r for r in results if isinstance(r, PointRule)]
     conflicts = [r for r in results if isinstance(r, StateConflict)]
@@ -233,7 +210,7 @@ def test_two_workers_editing_one_person_at_once_lose_no_update(cast):
             actor=worker, person=Person.objects.get(pk=person.pk), expected_version=version, full_name=name
         )
 
-    results = _at_once([edit("甲改的名字"), edit("乙改的名字")])
+    results = run_at_once([edit("甲改的名字"), edit("乙改的名字")])
 
     winners = [r for r in results if isinstance(r, Person)]
     assert len(winners) == 1, results
@@ -261,6 +238,6 @@ def test_rule_form_pages_posted_together_save_one_and_answer_409_to_the_other(ca
         }
         return lambda: client.post(reverse("points:rule_update", args=[rule.pk]), data)
 
-    responses = _at_once([post(clients[0], "31"), post(clients[1], "32")])
+    responses = run_at_once([post(clients[0], "31"), post(clients[1], "32")])
 
     assert sorted(r.status_code for r in responses) == [302, 409]

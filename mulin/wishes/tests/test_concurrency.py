@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection
 
 from mulin.core.exceptions import StateConflict
+from mulin.core.tests.threads import run_at_once
 from mulin.organizations.tests.factories import actor
 from mulin.points.models import LedgerEntry
 from mulin.wishes.models import Wish, WishEvent, WishRollup
@@ -20,33 +16,11 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 S = Wish.Status
 
 
-def _at_once(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in threads released together; return each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:  # the test inspects it
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 def test_two_members_claim_at_once_exactly_one_succeeds_the_other_gets_409(cast, api_client):
     wish = make_wish(wisher=cast.resident, status=S.PUBLISHED, moderator=cast.nanyuan_worker)
     first, second = actor(cast.member), actor(cast.member2)
 
-    results = _at_once(
+    results = run_at_once(
         [
             lambda: wish_claim(actor=first, wish=Wish.objects.get(pk=wish.pk)),
             lambda: wish_claim(actor=second, wish=Wish.objects.get(pk=wish.pk)),
@@ -73,7 +47,7 @@ def test_two_claims_through_the_api_give_one_200_and_one_409(cast):
         client.force_authenticate(person.user)
         return client.post(f"/api/v1/wishes/{wish.pk}/claim/").status_code
 
-    results = _at_once([lambda: claim(cast.member), lambda: claim(cast.volunteer)])
+    results = run_at_once([lambda: claim(cast.member), lambda: claim(cast.volunteer)])
 
     assert sorted(results) == [200, 409]
 
@@ -82,7 +56,7 @@ def test_a_double_confirmation_credits_the_claimant_once(cast):
     wish = make_wish(wisher=cast.resident, status=S.FULFILLED, moderator=cast.nanyuan_worker, claimant=cast.member)
     wisher = actor(cast.resident)
 
-    results = _at_once(
+    results = run_at_once(
         [lambda: wish_confirm(actor=wisher, wish=Wish.objects.get(pk=wish.pk), rating=5) for _ in range(3)]
     )
 

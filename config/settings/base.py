@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "mulin.core.middleware.IdRangeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "mulin.core.middleware.NulCharacterMiddleware",  # after LocaleMiddleware: its answer is translated
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -188,6 +188,21 @@ def snapshot() -> dict[str, dict[Any, dict[str, Any]]]:
     return tables
 
 
+def _new_ids_in_json(value: Any, new_pks: dict[str, set[Any]]) -> Any:
+    """Ids of rows the request created, inside JSON (a queued task's ``{"delivery_id": 558}``),
+    read "<new>" too: PostgreSQL's sequences do not roll back with the savepoint. ``<model>_id``
+    names the model."""
+    if not isinstance(value, dict):
+        return value
+    return {
+        key: "<new>"
+        if key.endswith("_id")
+        and any(item in pks for label, pks in new_pks.items() if label.partition(".")[2] == key.removesuffix("_id"))
+        else item
+        for key, item in value.items()
+    }
+
+
 def changes(before: dict, after: dict) -> dict[str, Any]:
     """What a request changed, comparable across two runs: changed rows by pk (existing rows have
     the same pk in both runs), new rows without their pk, deleted pks. References to rows created
@@ -204,7 +219,9 @@ def changes(before: dict, after: dict) -> dict[str, Any]:
 
         def normalise(row: dict[str, Any], fk_targets: dict[str, str] = fk_targets) -> dict[str, Any]:
             return {
-                name: "<new>" if name in fk_targets and value in new_pks.get(fk_targets[name], ()) else value
+                name: "<new>"
+                if name in fk_targets and value in new_pks.get(fk_targets[name], ())
+                else _new_ids_in_json(value, new_pks)
                 for name, value in row.items()
             }
 

@@ -104,3 +104,18 @@ def test_api_401_says_how_to_authenticate():
 
 def test_unexpected_errors_are_left_to_django():
     assert exception_handler(RuntimeError("boom"), {}) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/wishes/?category=%00", "/wishes/?q=a%00b", "/api/v1/wishes/?%00=1"],
+)
+def test_a_nul_character_in_the_query_is_refused_in_the_users_language(client, url):
+    """PostgreSQL cannot compare text holding NUL: without the refusal these were 500s there."""
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert english.status_code == chinese.status_code == 400
+    assert "not allowed" in english.content.decode()
+    assert "不允许" in chinese.content.decode()

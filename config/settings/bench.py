@@ -14,8 +14,8 @@ What differs from production, and why:
   addresses). django-axes' lockout after failures is unchanged.
 
 Everything else is production's: HTTPS-only cookies and the SSL redirect (the harness sends
-X-Forwarded-Proto: https, as nginx does), HSTS, CSP, database sessions saved on every request,
-django-axes, the 12-hour session limit, persistent database connections.
+X-Forwarded-Proto: https, as nginx does), HSTS, CSP, database sessions (the idle expiry slid at most once a minute),
+django-axes, the 30-minute idle and 12-hour session limits, persistent database connections.
 """
 
 from pathlib import Path

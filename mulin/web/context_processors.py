@@ -23,7 +23,10 @@ def _street_name() -> str:
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     """What the page frame needs: menu, display preferences, demo notice."""
-    actor = getattr(request, "actor", None) if request.user.is_authenticated else None
+    # No user yet when a middleware before authentication refuses the request (a bad Host header
+    # renders the 400 page from CommonMiddleware).
+    user = getattr(request, "user", None)
+    actor = getattr(request, "actor", None) if user is not None and user.is_authenticated else None
     return {
         "nav_items": navigation.items_for(actor) if actor is not None else [],
         "large_text": getattr(request, "large_text", False),

@@ -364,3 +364,15 @@ def _index(phone: str) -> str:
     from mulin.core.crypto import blind_index
 
     return blind_index("phone", phone)
+
+
+@pytest.mark.django_db
+def test_a_bad_host_header_gets_the_400_page_not_a_server_error(settings):
+    """CommonMiddleware refuses the host before authentication runs; the error page's frame must
+    not need a user."""
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["mulin.example.gov.cn"]
+    response = Client(raise_request_exception=False).get("/accounts/login/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400

@@ -206,6 +206,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 OTP_TOTP_ISSUER = "Mulin"
 # Sign-in attempts (web login and API token), successful or not, per client address per minute.
 MULIN_LOGIN_RATE_PER_MINUTE = env_int("MULIN_LOGIN_RATE_PER_MINUTE", 10)
+# Exports of people (masked or full) per account per hour (reference/security.md V5).
+MULIN_EXPORT_RATE_PER_HOUR = env_int("MULIN_EXPORT_RATE_PER_HOUR", 10)
 
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -8,40 +8,20 @@ credential stuffing that axes' per-account counts see too late.
 Fail closed: if the counter store (Redis in production) cannot be reached, sign-in answers 503
 "please try again later" instead of letting attempts through uncounted, and only sign-in does —
 every other page keeps working (SECURITY.md; reference/security.md §8 E1). The address is the
-one axes uses (AXES_IPWARE_*: X-Forwarded-For only behind the configured proxies), and it enters
-the cache key only as a keyed digest.
+one axes uses (AXES_IPWARE_*: X-Forwarded-For only behind the configured proxies).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
-
 from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from mulin.core.exceptions import ApplicationError, ServiceUnavailable
+from mulin.core.exceptions import ServiceUnavailable
+from mulin.core.ratelimit import CounterUnavailable, RateLimited, count_in_window
 
-WINDOW_SECONDS = 60
-
-
-class RateLimited(ApplicationError):
-    status = 429
-    code = "rate_limited"
-
-
-def _store() -> BaseCache:
-    # A separate alias (plain RedisCache, errors raise) when configured; the default cache otherwise.
-    return caches["ratelimit"] if "ratelimit" in settings.CACHES else caches["default"]
-
-
-def _key(address: str, window: int) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:24]
-    return f"mulin:login-rate:{digest}:{window}"
+__all__ = ["RateLimited", "login_rate_check"]
 
 
 def login_rate_check(request: HttpRequest) -> None:
@@ -52,19 +32,9 @@ def login_rate_check(request: HttpRequest) -> None:
     """
     limit = int(getattr(settings, "MULIN_LOGIN_RATE_PER_MINUTE", 10))
     address = get_client_ip_address(request) or "unknown"
-    window = int(time.time() // WINDOW_SECONDS)
-    key = _key(address, window)
-    store = _store()
     try:
-        if store.add(key, 1, timeout=WINDOW_SECONDS * 2):
-            count = 1
-        else:
-            try:
-                count = store.incr(key)
-            except ValueError:  # expired between add() and incr()
-                store.set(key, 1, timeout=WINDOW_SECONDS * 2)
-                count = 1
-    except Exception as exc:  # any failure of the store: refuse rather than count nothing
+        count = count_in_window("login", address, window_seconds=60)
+    except CounterUnavailable as exc:
         raise ServiceUnavailable(
             _("Sign-in is temporarily unavailable. Please try again in a few minutes."), code="unavailable"
         ) from exc

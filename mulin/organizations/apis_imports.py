@@ -143,13 +143,17 @@ class PeopleExportApi(ActorMixin, APIView):
 
     @extend_schema(
         summary="Export people as .xlsx",
-        description="The people visible to the caller, masked unless full=true. Every export is audited.",
+        description=(
+            "The people visible to the caller, masked unless full=true. Every export is audited; "
+            "at most MULIN_EXPORT_RATE_PER_HOUR (default 10) per account per hour, then 429."
+        ),
         parameters=[ExportQuerySerializer],
         responses={
             (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="The workbook."),
             (400, "application/json"): ApiErrorSerializer,
             (403, "application/json"): ApiErrorSerializer,
             (404, "application/json"): ApiErrorSerializer,
+            (429, "application/json"): ApiErrorSerializer,
         },
     )
     def get(self, request: Request) -> HttpResponse:

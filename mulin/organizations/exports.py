@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mulin.core.audit import audit_record
+from mulin.core.exceptions import ServiceUnavailable
 from mulin.core.masking import mask_address, mask_id_number, mask_phone
+from mulin.core.ratelimit import CounterUnavailable, RateLimited, count_in_window
 from mulin.core.spreadsheets import XLSX_CONTENT_TYPE, Sheet, write_xlsx
 from mulin.organizations.imports import COLUMNS, DATA_SHEET, PARTY_STATUS_NAMES, SKILL_NAMES
 from mulin.organizations.models import OrgUnit, Person
@@ -98,6 +101,22 @@ def _rows(people: list[Person], *, full: bool) -> Iterable[list[str]]:
         ]
 
 
+def _export_rate_check(actor: Actor) -> None:
+    """At most MULIN_EXPORT_RATE_PER_HOUR exports per account per hour: a stolen or misused
+    staff account cannot copy the register file by file. Fails closed, like sign-in."""
+    if actor.is_system or actor.user is None:
+        return
+    try:
+        count = count_in_window("export", f"user:{actor.user.pk}", window_seconds=3600)
+    except CounterUnavailable as exc:
+        raise ServiceUnavailable(_("Exports are temporarily unavailable. Please try again in a few minutes.")) from exc
+    if count > settings.MULIN_EXPORT_RATE_PER_HOUR:
+        raise RateLimited(
+            _("You have exported %(count)s times this hour, the most allowed. Please try again next hour.")
+            % {"count": settings.MULIN_EXPORT_RATE_PER_HOUR}
+        )
+
+
 def people_export(*, actor: Actor, full: bool = False, query: str = "", unit: OrgUnit | None = None) -> PeopleExport:
     """The people visible to the actor (optionally by name and by unit) as an .xlsx file,
     masked unless `full`; writes exactly one audit row.
@@ -110,6 +129,7 @@ def people_export(*, actor: Actor, full: bool = False, query: str = "", unit: Or
         raise PermissionDenied(_("You may not export the list of people."))
     if full and not can_export_people_in_full(actor):
         raise PermissionDenied(_("You may not export people's full details."))
+    _export_rate_check(actor)
     people_qs = person_search(actor, query=query, unit=unit).select_related("volunteer_profile")
     if full:
         # Full values only for people whose details the actor may reveal one by one, too.

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -107,5 +108,9 @@ def people_export_view(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.POST, units=_export_units(actor))
     if not form.is_valid():
         raise Http404  # a unit outside the actor's scope: "not yours" looks like "not there"
-    export = people_export(actor=actor, full=form.cleaned_data["full"], unit=form.cleaned_data["unit"])
+    try:
+        export = people_export(actor=actor, full=form.cleaned_data["full"], unit=form.cleaned_data["unit"])
+    except ApplicationError as exc:  # too many exports this hour, or the counter is unreachable
+        messages.error(request, exc.message)
+        return redirect("organizations:import")
     return _attachment(export.content, export.filename, export.content_type)

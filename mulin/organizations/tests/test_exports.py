@@ -220,6 +220,45 @@ def test_api_export_answers_json_errors_whatever_the_client_accepts(street, api_
     assert response["Content-Type"] == "application/json"
 
 
+def test_exports_past_the_hourly_limit_are_refused_on_web_and_api_and_not_audited(
+    street, worker, neighbour, client, api_client, settings
+):
+    settings.MULIN_EXPORT_RATE_PER_HOUR = 2
+    client.force_login(worker.user)
+    api_client.force_authenticate(worker.user)
+    assert client.post(reverse("organizations:export")).status_code == 200
+    assert api_client.get("/api/v1/people/export/").status_code == 200
+    since = last_audit_id()
+
+    page = client.post(reverse("organizations:export"), follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    api = api_client.get("/api/v1/people/export/")
+    chinese = api_client.get("/api/v1/people/export/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert page.redirect_chain == [(reverse("organizations:import"), 302)]
+    assert "the most allowed" in page.content.decode()
+    assert api.status_code == 429
+    assert api.json()["code"] == "rate_limited"
+    assert "本小时" in chinese.json()["detail"]
+    assert not AuditEvent.objects.filter(id__gt=since).exists()
+
+
+def test_exports_are_refused_when_the_counter_cannot_be_kept(street, worker, api_client, monkeypatch):
+    from mulin.core import ratelimit
+
+    class Broken:
+        def add(self, *args, **kwargs):
+            raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(ratelimit, "_store", lambda: Broken())
+    api_client.force_authenticate(worker.user)
+    since = last_audit_id()
+
+    response = api_client.get("/api/v1/people/export/")
+
+    assert response.status_code == 503
+    assert not AuditEvent.objects.filter(id__gt=since).exists()
+
+
 def test_export_runs_the_same_number_of_queries_for_few_and_many_people(street, worker):
     exporter = actor(worker)
 

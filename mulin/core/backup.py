@@ -50,7 +50,14 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from mulin.core.crypto import DecryptionError, EncryptedTextField, blind_index, encrypted_columns, keyring, sm3_hex
+from mulin.core.crypto import (
+    DecryptionError,
+    blind_index,
+    blind_indexed_columns,
+    encrypted_columns,
+    keyring,
+    sm3_hex,
+)
 
 MAGIC = b"MULINBAK"
 FORMAT_VERSION = 1
@@ -360,8 +367,6 @@ def _unpack_media(work: Path) -> int:
 def restore_verify(manifest: dict[str, Any], report: RestoreReport) -> None:
     """The drill's checks: rows per table as at backup time, the same keyring, and a sample of
     encrypted values that decrypt, with blind indexes that match the decrypted values."""
-    from mulin.core.normalizers import normalize_id_number, normalize_phone
-
     restored = table_counts()
     report.tables = restored
     report.mismatched_tables = {
@@ -378,17 +383,19 @@ def restore_verify(manifest: dict[str, Any], report: RestoreReport) -> None:
             except DecryptionError:
                 report.failed_samples.append(f"{model._meta.label}.{column.name} #{pk}")
                 continue
-            if not value:
-                continue
-            report.decrypted_samples += 1
-            indexes = {"phone": ("phone_index", normalize_phone), "id_number": ("id_number_index", normalize_id_number)}
-            if isinstance(column, EncryptedTextField) and column.name in indexes and value:
-                index_field, normalise = indexes[column.name]
-                if any(f.name == index_field for f in model._meta.concrete_fields):
-                    stored = model._base_manager.values_list(index_field, flat=True).get(pk=pk)
-                    report.blind_indexes_checked += 1
-                    if stored != blind_index(column.name, normalise(value)):
-                        report.blind_index_mismatches += 1
+            if value:
+                report.decrypted_samples += 1
+    for indexed in blind_indexed_columns():
+        rows = indexed.model._base_manager.filter(**{f"{indexed.source}__isnull": False}).order_by("pk")
+        try:
+            sample = list(rows.values_list(indexed.source, indexed.index)[:SAMPLE_PER_COLUMN])
+        except DecryptionError:  # reported above, value by value
+            continue
+        for value, stored in sample:
+            if value:
+                report.blind_indexes_checked += 1
+                if stored != blind_index(indexed.source, indexed.normalise(value)):
+                    report.blind_index_mismatches += 1
 
 
 def backup_restore(*, path: Path, key: BackupKey) -> RestoreReport:

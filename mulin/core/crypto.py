@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -109,13 +110,14 @@ def key_version_of(stored: str) -> int:
     return int(stored.partition(":")[0].removeprefix("v"))
 
 
-def blind_index(kind: str, normalized_value: str) -> str:
+def blind_index(kind: str, normalized_value: str, *, index_key: bytes | None = None) -> str:
     """Return a keyed, deterministic lookup token for an already-normalised value.
 
     Phone numbers have little entropy, so the token is only as safe as the index key: it lives
-    in the keyring, never in the database or the settings files.
+    in the keyring, never in the database or the settings files. `index_key` is for the
+    rotation, which computes tokens under the next key before it becomes the keyring's.
     """
-    mac = hmac.HMAC(keyring().index_key, hashes.SM3())
+    mac = hmac.HMAC(index_key or keyring().index_key, hashes.SM3())
     mac.update(f"{kind}:{normalized_value}".encode())
     return mac.finalize()[:BLIND_INDEX_BYTES].hex()
 
@@ -180,6 +182,60 @@ def encrypted_columns() -> list[tuple[type[models.Model], EncryptedTextField]]:
             if isinstance(model_field, EncryptedTextField):
                 columns.append((model, model_field))
     return columns
+
+
+@dataclass(frozen=True)
+class BlindIndexedColumn:
+    """An encrypted column looked up through a blind index: `<source>_index` beside `<source>`."""
+
+    model: type[models.Model]
+    source: str
+    index: str
+
+    @property
+    def normalise(self) -> Callable[[str], str]:
+        from mulin.core.normalizers import normalize_id_number, normalize_phone
+
+        return {"phone": normalize_phone, "id_number": normalize_id_number}[self.source]
+
+
+def blind_indexed_columns() -> list[BlindIndexedColumn]:
+    """Every encrypted phone or ID number column that has a blind index beside it."""
+    columns = []
+    for model, model_field in encrypted_columns():
+        names = {f.name for f in model._meta.concrete_fields}
+        if model_field.name in ("phone", "id_number") and f"{model_field.name}_index" in names:
+            columns.append(BlindIndexedColumn(model, model_field.name, f"{model_field.name}_index"))
+    return columns
+
+
+def blind_indexes_recompute(*, index_key: bytes, batch_size: int = 1000) -> dict[str, int]:
+    """Rewrite every blind index under `index_key`, in one transaction per database.
+
+    For the index-key rotation (manage.py rotate_index_key), with the application stopped: a
+    lookup computes its token under the keyring's key, so tokens under two keys at once would
+    hide people from sign-in and from de-duplication. Running it twice with the same key
+    changes nothing the second time. Returns the rows rewritten per column.
+    """
+    rewritten: dict[str, int] = {}
+    for column in blind_indexed_columns():
+        model = column.model
+        rows = model._base_manager.filter(**{f"{column.source}__isnull": False}).only("pk", column.source, column.index)
+        count, last_pk = 0, None
+        with transaction.atomic(using=router.db_for_write(model)):
+            while chunk := list((rows if last_pk is None else rows.filter(pk__gt=last_pk)).order_by("pk")[:batch_size]):
+                changed = []
+                for obj in chunk:
+                    value = getattr(obj, column.source)
+                    token = blind_index(column.source, column.normalise(value), index_key=index_key) if value else None
+                    if getattr(obj, column.index) != token:
+                        setattr(obj, column.index, token)
+                        changed.append(obj)
+                model._base_manager.bulk_update(changed, [column.index])
+                count += len(changed)
+                last_pk = chunk[-1].pk
+        rewritten[f"{model._meta.label}.{column.index}"] = count
+    return rewritten
 
 
 def encrypted_values_rotate(*, batch_size: int = 500, dry_run: bool = False) -> list[RotationReport]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import FieldError, ImproperlyConfigured
@@ -334,3 +335,58 @@ def test_rotate_field_keys_help_explains_key_handling():
     assert "MULIN_FIELD_KEYS_FILE" in Command.help
     assert "restart" in Command.help
     assert "SECRET_KEY" in Command.help
+
+
+# --- rotate_index_key ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_rotate_index_key_rewrites_every_index_and_people_can_still_sign_in(own_keyring, street, client):
+    from mulin.organizations.tests.factories import TEST_PASSWORD
+
+    people = [make_person(home=street.nanyuan_building, with_account=True) for _ in range(3)]
+    no_phone = make_person(home=street.cuiyu_building, phone="")
+    old_ring = keyring()
+    old_indexes = dict(Person.objects.values_list("pk", "phone_index"))
+    updated_at = dict(Person.objects.values_list("pk", "updated_at"))
+
+    call_command("rotate_index_key", yes=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    ring = keyring()
+    assert ring.index_key != old_ring.index_key
+    assert ring.keys == old_ring.keys and ring.active_version == old_ring.active_version
+    for person in Person.objects.filter(pk__in=[p.pk for p in people]):
+        assert person.phone_index == blind_index("phone", person.phone) != old_indexes[person.pk]
+        assert person.id_number_index == blind_index("id_number", person.id_number)
+    assert Person.objects.get(pk=no_phone.pk).phone_index is None
+    assert dict(Person.objects.values_list("pk", "updated_at")) == updated_at
+    response = client.post("/accounts/login/", {"phone": people[0].phone, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert not (Path(own_keyring.MULIN_FIELD_KEYS_FILE).parent / "keys.json.next").exists()
+
+
+@pytest.mark.django_db
+def test_rotate_index_key_finishes_an_interrupted_run_with_the_same_new_key(own_keyring, street):
+    person = make_person(home=street.nanyuan_building)
+    path = Path(own_keyring.MULIN_FIELD_KEYS_FILE)
+    pending = path.with_name(path.name + ".next")
+    next_key = secrets.token_bytes(32)
+    ring = keyring()
+    write_keyring(pending, keys=ring.keys, active=ring.active_version, index_key=next_key)
+
+    call_command("rotate_index_key", yes=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert keyring().index_key == next_key
+    assert Person.objects.get(pk=person.pk).phone_index == blind_index("phone", person.phone, index_key=next_key)
+    assert not pending.exists()
+
+
+@pytest.mark.django_db
+def test_rotate_index_key_needs_the_operator_to_confirm_the_application_is_stopped(own_keyring, street):
+    make_person(home=street.nanyuan_building)
+    before = dict(Person.objects.values_list("pk", "phone_index"))
+
+    with pytest.raises(CommandError, match="Stop every web"):
+        call_command("rotate_index_key")
+
+    assert dict(Person.objects.values_list("pk", "phone_index")) == before

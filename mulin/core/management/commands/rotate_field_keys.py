@@ -21,8 +21,8 @@ To rotate the data key:
      rows per transaction, never overwrites a value that changed meanwhile, and can be run again
      at any time (a second run changes nothing);
   4. keep old versions in the file until no backup that needs them is retained.
-The blind-index key ("index_key") is not rotated by this command: changing it means recomputing
-every phone and ID index from the decrypted values."""
+The blind-index key ("index_key") is rotated by `manage.py rotate_index_key` instead, in a
+maintenance window: it recomputes every phone and ID index from the decrypted values."""
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--batch-size", type=int, default=500, help="rows per transaction (default 500)")

@@ -123,7 +123,7 @@ def people_export(*, actor: Actor, full: bool = False, query: str = "", unit: Or
 
     `unit` must already be scoped to the actor (the caller fetches it with
     access_orgunit_by_id). Raise PermissionDenied without PEOPLE_VIEW, or for `full` without
-    PEOPLE_REVEAL.
+    PEOPLE_REVEAL; RateLimited past the hourly limit.
     """
     if not can_export_people(actor):
         raise PermissionDenied(_("You may not export the list of people."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 from mulin.core.context import RequestContext, reset_request_context, set_request_context
@@ -82,7 +82,10 @@ class NulCharacterMiddleware:
         if "\x00" in request.path or any(
             "\x00" in name or any("\x00" in value for value in values) for name, values in request.GET.lists()
         ):
-            return HttpResponseBadRequest(
-                _("The web address contains a character that is not allowed."), content_type="text/plain; charset=utf-8"
-            )
+            message = _("The web address contains a character that is not allowed.")
+            if request.path.startswith("/api/"):  # the API's error shape (mulin.core.api)
+                return JsonResponse(
+                    {"detail": message, "code": "bad_request"}, status=400, json_dumps_params={"ensure_ascii": False}
+                )
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -119,3 +119,5 @@ def test_a_nul_character_in_the_query_is_refused_in_the_users_language(client, u
     assert english.status_code == chinese.status_code == 400
     assert "not allowed" in english.content.decode()
     assert "不允许" in chinese.content.decode()
+    if url.startswith("/api/"):
+        assert english.json()["code"] == "bad_request"

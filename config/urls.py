@@ -8,6 +8,7 @@ urlpatterns = [
     path("notifications/", include("mulin.notifications.urls")),
     path("wishes/", include("mulin.wishes.urls")),
     path("points/", include("mulin.points.urls")),
+    path("rosters/", include("mulin.rosters.urls")),
     path("api/v1/", include("mulin.api.urls")),
     path("system/django-admin/", admin.site.urls),
 ]

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "mulin.notifications",
     "mulin.points",
     "mulin.wishes",
+    "mulin.rosters",
     "mulin.web",
     "mulin.demo",
 ]

@@ -30,6 +30,9 @@ class Capability(StrEnum):
     WISH_CLAIM = "wishes.claim"  # claim and fulfil published wishes anywhere in the enclosing street
     WISH_MODERATE = "wishes.moderate"  # verify, publish, reject; enter and confirm wishes for offline residents
     POINTS_MANAGE = "points.manage"  # correct ledger entries (compensating entries); at street level, edit rules
+    ROSTER_VIEW = "rosters.view"  # see the community's duty points, roster and pledge wall
+    ROSTER_DUTY = "rosters.duty"  # sign the pledge, sign up for duty, declare availability, ask for leave or a swap
+    ROSTER_MANAGE = "rosters.manage"  # organise rosters: points, templates, periods, assignments, auto-fill, approvals
 
 
 class Scope(StrEnum):
@@ -52,16 +55,19 @@ _PARTY_ORGS = frozenset({K.PARTY_COMMITTEE, K.GENERAL_BRANCH, K.BRANCH, K.PARTY_
 ROLE_SPECS: dict[str, RoleSpec] = {
     Role.RESIDENT: RoleSpec(
         frozenset({K.COMMUNITY, K.COMPOUND, K.BUILDING}),
-        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_POST}),
+        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_POST, C.ROSTER_VIEW}),
         False,
         Scope.COMMUNITY,
     ),
     Role.PARTY_MEMBER: RoleSpec(
-        _PARTY_ORGS, frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM}), False, Scope.COMMUNITY
+        _PARTY_ORGS,
+        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY}),
+        False,
+        Scope.COMMUNITY,
     ),
     Role.VOLUNTEER: RoleSpec(
         frozenset({K.COMMUNITY, K.TEAM, K.COMPOUND}),
-        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM}),
+        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY}),
         False,
         Scope.COMMUNITY,
     ),
@@ -70,14 +76,17 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     ),
     Role.COMMUNITY_WORKER: RoleSpec(
         frozenset({K.COMMUNITY}),
-        frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.WISH_VIEW, C.WISH_MODERATE}),
+        frozenset(
+            {C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.WISH_VIEW, C.WISH_MODERATE}
+            | {C.ROSTER_VIEW, C.ROSTER_MANAGE}
+        ),
         True,
     ),
     Role.COMMUNITY_SECRETARY: RoleSpec(
         frozenset({K.COMMUNITY}),
         frozenset(
             {C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.ROLES_MANAGE}
-            | {C.WISH_VIEW, C.WISH_MODERATE, C.POINTS_MANAGE}
+            | {C.WISH_VIEW, C.WISH_MODERATE, C.POINTS_MANAGE, C.ROSTER_VIEW, C.ROSTER_MANAGE}
         ),
         True,
     ),
@@ -88,7 +97,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         _ORG_WIDE,
         frozenset(
             {C.ORG_VIEW, C.ORG_MANAGE, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.ROLES_MANAGE}
-            | {C.WISH_VIEW, C.WISH_MODERATE, C.POINTS_MANAGE}
+            | {C.WISH_VIEW, C.WISH_MODERATE, C.POINTS_MANAGE, C.ROSTER_VIEW, C.ROSTER_MANAGE}
         ),
         True,
     ),

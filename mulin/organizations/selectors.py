@@ -94,3 +94,24 @@ def person_count_missing_phone(actor: Actor) -> int:
 def person_roles(person: Person) -> QuerySet[RoleAssignment]:
     """A person's roles with their units, in tree order."""
     return person.role_assignments.select_related("unit").order_by("unit__path", "role")
+
+
+def _belongs_q(unit: OrgUnit) -> Q:
+    role_inside = RoleAssignment.objects.filter(person=OuterRef("pk")).filter(subtree_q("unit__path", unit.path))
+    return (
+        subtree_q("home_unit__path", unit.path)
+        | subtree_q("party_membership__branch__path", unit.path)
+        | Q(Exists(role_inside))
+    )
+
+
+def person_list_belonging_to(unit: OrgUnit) -> QuerySet[Person]:
+    """Active people who live in `unit`'s subtree, belong to a party branch there or hold a role
+    there (e.g. the people who may stand duty in a community). Not scoped to an actor: callers
+    check the actor's right to the unit first."""
+    return Person.objects.filter(_belongs_q(unit), is_active=True)
+
+
+def person_belongs_to(person: Person, unit: OrgUnit) -> bool:
+    """Whether the person is active and lives, is a party member or holds a role in `unit`'s subtree."""
+    return person_list_belonging_to(unit).filter(pk=person.pk).exists()

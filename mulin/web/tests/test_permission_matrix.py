@@ -27,6 +27,7 @@ from mulin.core.models import AuditEvent, QueuedTask
 from mulin.notifications.models import Notification, NotificationPreference
 from mulin.organizations.models import OrgUnit, Person, RoleAssignment
 from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast, build_cast
+from mulin.rosters.tests import matrix_rows as roster_matrix
 from mulin.wishes.tests import matrix_rows as wish_matrix
 
 # About a thousand requests: marked slow (still run by `make test` and CI).
@@ -222,6 +223,7 @@ ROUTES: list[Route] = [
 
 # The wish wall and the points ledger keep their rows, objects and world beside their code.
 ROUTES += wish_matrix.rows(Route, PERSON)
+ROUTES += roster_matrix.rows(Route, PERSON)
 
 # Whole namespaces covered by a dedicated test instead of one row per route.
 COVERED_NAMESPACES = {"admin": "test_admin_site_admits_only_the_system_administrator"}

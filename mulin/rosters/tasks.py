@@ -1,0 +1,13 @@
+"""Background and periodic work of duty rosters (thin: each calls one service)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from mulin.core.schedule import periodic
+from mulin.rosters.services.duty import duty_close_due
+
+
+@periodic("rosters.close_finished_shifts", every=timedelta(minutes=15))
+def close_finished_shifts() -> dict[str, int]:
+    return duty_close_due()

@@ -26,8 +26,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from mulin.core.models import AuditEvent, QueuedTask
 from mulin.notifications.models import Notification, NotificationPreference
 from mulin.organizations.models import OrgUnit, Person, RoleAssignment
-from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast, build_cast
 from mulin.rosters.tests import matrix_rows as roster_matrix
+from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast, build_cast
 from mulin.wishes.tests import matrix_rows as wish_matrix
 
 # About a thousand requests: marked slow (still run by `make test` and CI).

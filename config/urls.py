@@ -9,6 +9,8 @@ urlpatterns = [
     path("wishes/", include("mulin.wishes.urls")),
     path("points/", include("mulin.points.urls")),
     path("rosters/", include("mulin.rosters.urls")),
+    path("workorders/", include("mulin.workorders.urls")),
+    path("open311/v2/", include("mulin.workorders.open311_urls")),
     path("api/v1/", include("mulin.api.urls")),
     path("system/django-admin/", admin.site.urls),
 ]

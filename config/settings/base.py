@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mulin.points",
     "mulin.wishes",
     "mulin.rosters",
+    "mulin.workorders",
     "mulin.web",
     "mulin.demo",
 ]
@@ -335,3 +336,7 @@ MULIN_WISH_STAFF_CONFIRM_AFTER_DAYS = env_int("MULIN_WISH_STAFF_CONFIRM_AFTER_DA
 MULIN_WISH_MAX_OPEN_CLAIMS = env_int("MULIN_WISH_MAX_OPEN_CLAIMS", 5)
 MULIN_WISH_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 MULIN_WISH_PHOTO_MAX_PIXELS = 40_000_000
+# Work orders (docs/workorders.md): the reporter may reopen a closed order for this many days; an
+# overdue order is escalated to the street this many days after its deadline.
+MULIN_WORKORDER_REOPEN_DAYS = env_int("MULIN_WORKORDER_REOPEN_DAYS", 30)
+MULIN_WORKORDER_ESCALATE_AFTER_DAYS = env_int("MULIN_WORKORDER_ESCALATE_AFTER_DAYS", 3)

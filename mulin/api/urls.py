@@ -4,7 +4,7 @@ The schema and Swagger UI are public and load only from /static. ReDoc is not of
 template pulls Google Fonts and it styles itself with inline <style>, both refused by our CSP.
 """
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from mulin.accounts.apis import TokenObtainApi, TokenRevokeApi
@@ -42,5 +42,6 @@ urlpatterns = [
     path("wishes/<int:wish_id>/contact/", WishContactApi.as_view(), name="wish-contact"),
     path("wishes/<int:wish_id>/<str:action>/", WishActionApi.as_view(), name="wish-action"),
     path("points/me/", PointsMeApi.as_view(), name="points-me"),
+    path("", include("mulin.workorders.api_urls")),
     path("notifications/preferences/", NotificationPreferencesApi.as_view(), name="notification-preferences"),
 ]

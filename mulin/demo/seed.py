@@ -29,6 +29,7 @@ from mulin.organizations.services import (
     volunteer_profile_set,
 )
 from mulin.wishes.demo import seed_demo_wishes
+from mulin.workorders.demo import seed_demo_workorders
 
 K = OrgUnit.Kind
 
@@ -190,7 +191,7 @@ def build_population(actor: Actor, units: dict[str, OrgUnit], people: PeopleFact
 
 
 # Each later module adds a step here (wishes, activities, rosters …); each must be idempotent.
-EXTRA_STEPS: list[Callable[[Actor, dict[str, OrgUnit]], object]] = [seed_demo_wishes]
+EXTRA_STEPS: list[Callable[[Actor, dict[str, OrgUnit]], object]] = [seed_demo_wishes, seed_demo_workorders]
 
 
 @transaction.atomic

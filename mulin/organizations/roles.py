@@ -33,6 +33,10 @@ class Capability(StrEnum):
     ROSTER_VIEW = "rosters.view"  # see the community's duty points, roster and pledge wall
     ROSTER_DUTY = "rosters.duty"  # sign the pledge, sign up for duty, declare availability, ask for leave or a swap
     ROSTER_MANAGE = "rosters.manage"  # organise rosters: points, templates, periods, assignments, auto-fill, approvals
+    WORKORDER_VIEW = "workorders.view"  # see work orders (public fields); reach is the enclosing street
+    WORKORDER_REPORT = "workorders.report"  # report a problem as a work order anywhere in the enclosing street
+    WORKORDER_MANAGE = "workorders.manage"  # accept, dispatch, reassign, verify, close; at street level: keys
+    WORKORDER_HANDLE = "workorders.handle"  # work on orders dispatched to one's unit (start, resolve, return)
 
 
 class Scope(StrEnum):
@@ -51,34 +55,42 @@ class RoleSpec:
 C = Capability
 _ORG_WIDE = frozenset({K.DISTRICT, K.STREET})
 _PARTY_ORGS = frozenset({K.PARTY_COMMITTEE, K.GENERAL_BRANCH, K.BRANCH, K.PARTY_GROUP})
+# Work orders (mulin/workorders): everyone registered reports problems and follows them; community and
+# street staff run the loop; a branch or partner unit works on what is dispatched to it.
+_REPORTER = frozenset({C.WORKORDER_VIEW, C.WORKORDER_REPORT})
+_HANDLER = frozenset({C.WORKORDER_HANDLE})
+_WORKORDER_STAFF = _REPORTER | {C.WORKORDER_MANAGE}
 
 ROLE_SPECS: dict[str, RoleSpec] = {
     Role.RESIDENT: RoleSpec(
         frozenset({K.COMMUNITY, K.COMPOUND, K.BUILDING}),
-        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_POST, C.ROSTER_VIEW}),
+        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_POST, C.ROSTER_VIEW} | _REPORTER),
         False,
         Scope.COMMUNITY,
     ),
     Role.PARTY_MEMBER: RoleSpec(
         _PARTY_ORGS,
-        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY}),
+        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY} | _REPORTER),
         False,
         Scope.COMMUNITY,
     ),
     Role.VOLUNTEER: RoleSpec(
         frozenset({K.COMMUNITY, K.TEAM, K.COMPOUND}),
-        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY}),
+        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY} | _REPORTER),
         False,
         Scope.COMMUNITY,
     ),
     Role.BRANCH_SECRETARY: RoleSpec(
-        _PARTY_ORGS, frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.WISH_VIEW, C.WISH_CLAIM}), True
+        _PARTY_ORGS,
+        frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.WISH_VIEW, C.WISH_CLAIM} | _REPORTER | _HANDLER),
+        True,
     ),
     Role.COMMUNITY_WORKER: RoleSpec(
         frozenset({K.COMMUNITY}),
         frozenset(
             {C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.WISH_VIEW, C.WISH_MODERATE}
             | {C.ROSTER_VIEW, C.ROSTER_MANAGE}
+            | _WORKORDER_STAFF
         ),
         True,
     ),
@@ -87,17 +99,21 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         frozenset(
             {C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.ROLES_MANAGE}
             | {C.WISH_VIEW, C.WISH_MODERATE, C.POINTS_MANAGE, C.ROSTER_VIEW, C.ROSTER_MANAGE}
+            | _WORKORDER_STAFF
         ),
         True,
     ),
     Role.PARTNER_CONTACT: RoleSpec(
-        frozenset({K.PARTNER_UNIT}), frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.WISH_VIEW, C.WISH_CLAIM}), False
+        frozenset({K.PARTNER_UNIT}),
+        frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.WISH_VIEW, C.WISH_CLAIM} | _REPORTER | _HANDLER),
+        False,
     ),
     Role.STREET_ADMIN: RoleSpec(
         _ORG_WIDE,
         frozenset(
             {C.ORG_VIEW, C.ORG_MANAGE, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.ROLES_MANAGE}
             | {C.WISH_VIEW, C.WISH_MODERATE, C.POINTS_MANAGE, C.ROSTER_VIEW, C.ROSTER_MANAGE}
+            | _WORKORDER_STAFF
         ),
         True,
     ),

@@ -29,6 +29,7 @@ from mulin.organizations.models import OrgUnit, Person, RoleAssignment
 from mulin.rosters.tests import matrix_rows as roster_matrix
 from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast, build_cast
 from mulin.wishes.tests import matrix_rows as wish_matrix
+from mulin.workorders.tests import matrix_rows as workorder_matrix
 
 # About a thousand requests: marked slow (still run by `make test` and CI).
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -224,6 +225,7 @@ ROUTES: list[Route] = [
 # The wish wall and the points ledger keep their rows, objects and world beside their code.
 ROUTES += wish_matrix.rows(Route, PERSON)
 ROUTES += roster_matrix.rows(Route, PERSON)
+ROUTES += workorder_matrix.rows(Route)
 
 # Whole namespaces covered by a dedicated test instead of one row per route.
 COVERED_NAMESPACES = {"admin": "test_admin_site_admits_only_the_system_administrator"}
@@ -250,12 +252,15 @@ def _world() -> dict[str, Any]:
         "lockouts": AccessAttempt.objects.count(),
         "tasks": QueuedTask.objects.count(),
         **wish_matrix.world(),
+        **workorder_matrix.world(),
     }
 
 
 def _target(cast: Cast, route: Route, role: str, which: str) -> dict[str, Any]:
     if route.obj in wish_matrix.OBJECT_KINDS:
         return wish_matrix.target(cast, route.obj, role, which)
+    if route.obj in workorder_matrix.OBJECT_KINDS:
+        return workorder_matrix.target(cast, route.obj, role, which)
     community = cast.home_community[role] if which != "other" else cast.other_community(role)
     if route.obj == PERSON:
         person = cast.person(role) if which == "own" and role != ANONYMOUS else cast.plain_in(community)
@@ -333,7 +338,7 @@ def test_permission_matrix(cast, route):
     personal_values = _personal_values()
     for role in ROLES:
         expected = route.expect[role]
-        triple = route.obj in (PERSON, UNIT, *wish_matrix.OBJECT_KINDS)
+        triple = route.obj in (PERSON, UNIT, *wish_matrix.OBJECT_KINDS, *workorder_matrix.OBJECT_KINDS)
         cases = zip(OBJECTS, expected, strict=True) if triple else [("-", expected)]
         for which, status in cases:
             kwargs = _target(cast, route, role, which)

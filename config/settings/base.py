@@ -309,6 +309,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Choice sets whose field names other modules use too (status, resolution, channel).
+    "ENUM_NAME_OVERRIDES": {
+        "WishStatusEnum": "mulin.wishes.models.Wish.Status",
+        "WorkOrderStatusEnum": "mulin.workorders.models.WorkOrder.Status",
+        "WorkOrderResolutionEnum": "mulin.workorders.models.WorkOrder.Resolution",
+        "WorkOrderChannelEnum": "mulin.workorders.models.WorkOrder.Channel",
+    },
 }
 
 # --- Logging: personal data is masked before any handler sees it --------------------------------

@@ -182,10 +182,10 @@ class CategoryListApi(ActorMixin, APIView):
     @extend_schema(
         operation_id="work_order_categories_list",
         summary="Work-order categories (the codes POST /work-orders/ takes) with their deadlines",
-        responses={200: ser.CategorySerializer(many=True)},
+        responses={200: ser.WorkOrderCategorySerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
-        return Response(ser.CategorySerializer(category_list(), many=True).data)
+        return Response(ser.WorkOrderCategorySerializer(category_list(), many=True).data)
 
 
 class DepartmentListApi(ActorMixin, APIView):

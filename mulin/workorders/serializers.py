@@ -25,7 +25,7 @@ from mulin.workorders.models import (
 from mulin.workorders.transitions import ACTIONS
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class WorkOrderCategorySerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
 
@@ -35,7 +35,7 @@ class CategorySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UnitRefSerializer(serializers.ModelSerializer):
+class WorkOrderUnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrgUnit
         fields = ["id", "name", "kind"]
@@ -55,9 +55,9 @@ class WorkOrderSerializer(serializers.ModelSerializer):
 
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     resolution_label = serializers.CharField(source="get_resolution_display", read_only=True)
-    category = CategorySerializer(read_only=True)
-    community = UnitRefSerializer(read_only=True)
-    place = UnitRefSerializer(read_only=True)
+    category = WorkOrderCategorySerializer(read_only=True)
+    community = WorkOrderUnitSerializer(read_only=True)
+    place = WorkOrderUnitSerializer(read_only=True)
     responsible_party = serializers.CharField(source="assignee_name", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     source = serializers.SerializerMethodField()  # type: ignore[assignment]  # the field, not Field.source

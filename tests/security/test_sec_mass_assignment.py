@@ -49,6 +49,7 @@ UNWATCHED = frozenset(
 # Columns whose values differ between two identical requests.
 VOLATILE = frozenset(
     {"hash", "prev_hash", "request_id", "target_id", "number", "file_name", "key", "fingerprint", "password"}
+    | {"key_prefix", "key_hash"}  # an Open311 key is random each time it is issued
 )
 # Rows whose normal request does not carry a body worth extending, with a body that does.
 BODIES: dict[str, Callable[[Cast, str], Any]] = {

@@ -45,6 +45,7 @@ from mulin.wishes.permissions import (
     can_view_wish_private,
 )
 from mulin.wishes.selectors import (
+    CARD_FIELDS,
     category_list,
     wall_filter_choices,
     wish_events,
@@ -106,7 +107,7 @@ def wall_view(request: HttpRequest) -> HttpResponse:
             community_id=community_id,
             category_id=category_id,
             before=_before(request),
-        ),
+        ).only(*CARD_FIELDS),
         request,
     )
     context = {"wishes": wishes, "next_url": _next_url(request, before), "form": form, "show": show}

@@ -182,6 +182,7 @@ def test_list_pages_cost_the_same_queries_at_two_sizes(cast, client, django_asse
             assert client.get(reverse(url)).status_code == 200
         small_count = len(small.captured_queries)
         _wishes(cast, 6)
+        client.get(reverse(url))  # warm again: the new wishes notified people, which resets their bell count
         with django_assert_max_num_queries(budget) as large:
             assert client.get(reverse(url)).status_code == 200
         assert len(large.captured_queries) == small_count, (who, name)
@@ -195,6 +196,7 @@ def test_detail_costs_the_same_queries_at_two_sizes(cast, client, django_assert_
     with django_assert_max_num_queries(16) as small:
         assert client.get(reverse("wishes:detail", args=[wish.pk])).status_code == 200
     _wishes(cast, 8)
+    client.get(reverse("wishes:detail", args=[wish.pk]))  # warm again: the new wishes reset bell counts
     with django_assert_max_num_queries(16) as large:
         assert client.get(reverse("wishes:detail", args=[wish.pk])).status_code == 200
 

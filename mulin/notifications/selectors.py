@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from mulin.notifications import registry
@@ -15,8 +17,27 @@ def notification_list_for(person: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=person).order_by("-created_at", "-id")
 
 
+# The bell's count is on every page; it changes only when a notification is sent to the person
+# or they read some (both in services.py, which forget it). A minute bounds any staleness from
+# writes that bypass the services.
+UNREAD_CACHE_SECONDS = 60
+
+
+def _unread_key(person_id: int) -> str:
+    return f"mulin:notifications:unread:{person_id}"
+
+
 def unread_count(person: Any) -> int:
-    return Notification.objects.filter(recipient=person, read_at__isnull=True).count()
+    key = _unread_key(person.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=person, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return int(count)
+
+
+def unread_count_forget(person_ids: Iterable[int]) -> None:
+    cache.delete_many([_unread_key(person_id) for person_id in person_ids])
 
 
 def preference_matrix(person: Any) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from mulin.core.tasks import enqueue
 from mulin.notifications import registry
 from mulin.notifications.models import Delivery, Notification, NotificationPreference
+from mulin.notifications.selectors import unread_count_forget
 
 Channel = NotificationPreference.Channel
 
@@ -46,6 +47,7 @@ def notification_send(
     notifications = Notification.objects.bulk_create(
         [Notification(recipient_id=person_id, kind=kind, params=params or {}, url=url) for person_id in people]
     )
+    _forget_unread_counts(list(people))
     wanted = _wanted_channels(spec, list(people))
     for person_id, person in people.items():
         if not person.is_active:
@@ -66,7 +68,17 @@ def notification_mark_read(*, person: Any, notification_ids: Iterable[int] | Non
     unread = Notification.objects.filter(recipient=person, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
-    return unread.update(read_at=timezone.now(), updated_at=timezone.now())
+    changed = unread.update(read_at=timezone.now(), updated_at=timezone.now())
+    if changed:
+        _forget_unread_counts([person.pk])
+    return changed
+
+
+def _forget_unread_counts(person_ids: list[int]) -> None:
+    """The cached bell counts (selectors.unread_count): forgotten now, and again once the change
+    is committed, so a page read in between cannot keep the old count for a minute."""
+    unread_count_forget(person_ids)
+    transaction.on_commit(lambda: unread_count_forget(person_ids))
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,8 @@ from mulin.core.models import QueuedTask
 from mulin.core.tasks import MAX_ATTEMPTS, run_queued_task
 from mulin.notifications import registry
 from mulin.notifications.models import Delivery, Notification, NotificationPreference
-from mulin.notifications.services import notification_send, preferences_set
+from mulin.notifications.selectors import unread_count
+from mulin.notifications.services import notification_mark_read, notification_send, preferences_set
 from mulin.notifications.sms import MemorySmsBackend
 from mulin.notifications.tasks import deliver
 from mulin.organizations.models import Person
@@ -68,7 +70,7 @@ def test_sms_goes_out_only_after_commit(person, django_capture_on_commit_callbac
         assert _sms_to(person) == []
         assert Delivery.objects.get().status == Delivery.Status.PENDING
 
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # forget the bell's cached count; queue the SMS
     assert _sms_to(person) == ["Your password was changed If this was not you, contact your community office at once."]
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == (Delivery.Status.SENT, 1)
@@ -382,3 +384,37 @@ def test_deactivated_person_gets_no_pages(client, person):
     client.force_login(person.user)
 
     assert client.get(reverse("notifications:inbox")).status_code == 302  # signed out
+
+
+# --- the bell's cached count ----------------------------------------------------------------------
+
+
+def test_the_bell_count_is_cached_and_forgotten_when_the_person_gets_or_reads_notifications(
+    street, person, django_assert_num_queries
+):
+    other = make_person(home=street.cuiyu_building)
+    assert unread_count(person) == 0
+    with django_assert_num_queries(0):
+        assert unread_count(person) == 0
+
+    notification_send(kind=ANNOUNCEMENT, recipients=[person], params={"subject": "s", "text": "t"})
+    assert unread_count(person) == 1
+    assert unread_count(other) == 0
+
+    notification_send(kind=ANNOUNCEMENT, recipients=[other], params={"subject": "s", "text": "t"})
+    with django_assert_num_queries(0):
+        assert unread_count(person) == 1  # someone else's notification leaves the cached count alone
+    assert unread_count(other) == 1
+
+    notification_mark_read(person=person)
+    assert unread_count(person) == 0
+    assert unread_count(other) == 1
+
+
+def test_a_count_cached_before_the_send_commits_is_forgotten_at_commit(person, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(kind=ANNOUNCEMENT, recipients=[person], params={"subject": "s", "text": "t"})
+        # Another request, which cannot see the uncommitted row yet, caches the old count.
+        cache.set(f"mulin:notifications:unread:{person.pk}", 0)
+
+    assert unread_count(person) == 1

@@ -40,6 +40,9 @@ from mulin.workorders.services._common import (
 
 V = WorkOrderEvent.Verb
 _OWNER_KINDS = frozenset({OrgUnit.Kind.COMMUNITY, OrgUnit.Kind.STREET})
+# Relations the service chose and checked itself (full_clean would fetch each again); the text,
+# coordinates and choices are still validated by the model.
+_CHECKED_ABOVE = ["community", "place", "category", "reporter", "entered_by", "open311_client", "source_type"]
 
 
 @dataclass(frozen=True)
@@ -169,10 +172,7 @@ def work_order_create(
         source_id=source.pk if source is not None else None,
         created_at=timezone.now(),
     )
-    order.full_clean(
-        exclude=["community", "place", "category", "reporter", "entered_by", "open311_client", "source_type"],
-        validate_constraints=False,
-    )
+    order.full_clean(exclude=_CHECKED_ABOVE, validate_constraints=False)
     order.save(force_insert=True)
     store_photos(order, cleaned, stage="report", by=reporter if not on_behalf else actor.person)
     if channel == WorkOrder.Channel.OPEN311:

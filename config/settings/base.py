@@ -335,14 +335,14 @@ LOGGING = {
 MULIN_AUDIT_RETENTION_DAYS = env_int("MULIN_AUDIT_RETENTION_DAYS", 365)
 MULIN_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 MULIN_IMPORT_MAX_ROWS = 20_000
-# Wish wall (docs/wishes.md): escalation ladder, photo limits, claims one helper may hold at once.
+# Wish wall (docs/wishes.md): escalation ladder and claims one helper may hold at once; photo limits (any module).
 MULIN_WISH_UNCLAIMED_ALERT_DAYS = env_int("MULIN_WISH_UNCLAIMED_ALERT_DAYS", 3)
 MULIN_WISH_CLAIM_REMINDER_DAYS = env_int("MULIN_WISH_CLAIM_REMINDER_DAYS", 7)
 MULIN_WISH_CLAIM_EXPIRY_DAYS = env_int("MULIN_WISH_CLAIM_EXPIRY_DAYS", 14)
 MULIN_WISH_STAFF_CONFIRM_AFTER_DAYS = env_int("MULIN_WISH_STAFF_CONFIRM_AFTER_DAYS", 7)
 MULIN_WISH_MAX_OPEN_CLAIMS = env_int("MULIN_WISH_MAX_OPEN_CLAIMS", 5)
-MULIN_WISH_PHOTO_MAX_BYTES = 5 * 1024 * 1024
-MULIN_WISH_PHOTO_MAX_PIXELS = 40_000_000
+MULIN_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+MULIN_PHOTO_MAX_PIXELS = 40_000_000
 # Work orders (docs/workorders.md): the reporter may reopen a closed order for this many days; an
 # overdue order is escalated to the street this many days after its deadline.
 MULIN_WORKORDER_REOPEN_DAYS = env_int("MULIN_WORKORDER_REOPEN_DAYS", 30)

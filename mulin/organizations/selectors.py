@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from mulin.organizations.models import OrgUnit, Person, RoleAssignment
+from mulin.organizations.models import OrgUnit, PartyMembership, Person, Role, RoleAssignment
 from mulin.organizations.roles import Capability
-from mulin.organizations.scoping import Actor, scope_q, subtree_q
+from mulin.organizations.scoping import Actor, scope_q, subtree_q, unit_ancestor_paths
+
+K = OrgUnit.Kind
 
 
 def orgunit_list_visible_to(actor: Actor, *, kinds: Collection[str] | None = None) -> QuerySet[OrgUnit]:
@@ -37,6 +39,62 @@ def orgunit_get_by_name_path(names: list[str]) -> OrgUnit | None:
         if unit is None:
             return None
     return unit
+
+
+def orgunit_enclosing(unit: OrgUnit, kinds: Collection[str]) -> dict[str, OrgUnit]:
+    """The nearest unit of each of `kinds` at or above `unit` (itself included), by kind; one query.
+
+    E.g. `orgunit_enclosing(home, [K.COMMUNITY, K.COMPOUND])` → the community and compound of a home.
+    """
+    found: dict[str, OrgUnit] = {}
+    # Deepest first, so the nearest unit of a kind wins.
+    for enclosing in OrgUnit.objects.filter(path__in=unit_ancestor_paths(unit.path), kind__in=kinds).order_by("-path"):
+        found.setdefault(enclosing.kind, enclosing)
+    return found
+
+
+def community_of(unit: OrgUnit) -> OrgUnit | None:
+    """The community a unit lies in (itself for a community); None above or outside communities."""
+    return orgunit_enclosing(unit, [K.COMMUNITY]).get(K.COMMUNITY)
+
+
+def street_of(unit: OrgUnit) -> OrgUnit | None:
+    """The street a unit lies in (itself for a street); None above or outside streets."""
+    return orgunit_enclosing(unit, [K.STREET]).get(K.STREET)
+
+
+def community_staff(community_id: int, roles: Sequence[str] = (Role.COMMUNITY_SECRETARY,)) -> list[Person]:
+    """Active holders of `roles` at the community, for whom a community matter is meant (an
+    escalation, a report); falls back to its community workers, then to nobody."""
+    for wanted in (roles, (Role.COMMUNITY_WORKER,)):
+        people = [
+            assignment.person
+            for assignment in RoleAssignment.objects.filter(unit_id=community_id, role__in=wanted).select_related(
+                "person"
+            )
+            if assignment.person.is_active
+        ]
+        if people:
+            return people
+    return []
+
+
+def honour_unit_of(actor: Actor) -> OrgUnit | None:
+    """The unit a person's service is done in the name of and credited to in public (认领 by a
+    branch or a partner unit): their party branch, else the unit of their partner-contact or
+    branch-secretary role, else their volunteer team; None for everyone else."""
+    if actor.person_id is None:
+        return None
+    membership = PartyMembership.objects.filter(person_id=actor.person_id).select_related("branch").first()
+    if membership is not None:
+        return membership.branch
+    for grant in actor.grants:
+        if grant.role in (Role.PARTNER_CONTACT, Role.BRANCH_SECRETARY):
+            return OrgUnit.objects.get(pk=grant.unit_id)
+    for grant in actor.grants:
+        if grant.role == Role.VOLUNTEER and grant.unit_kind == K.TEAM:
+            return OrgUnit.objects.get(pk=grant.unit_id)
+    return None
 
 
 def person_list_visible_to(actor: Actor, capability: Capability = Capability.PEOPLE_VIEW) -> QuerySet[Person]:

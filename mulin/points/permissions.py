@@ -6,13 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from mulin.organizations.models import OrgUnit, Person
-from mulin.organizations.roles import ROLE_SPECS, Capability
+from mulin.organizations.models import Person
+from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor
 from mulin.organizations.selectors import person_list_visible_to
 from mulin.points.models import LedgerEntry, ServiceCertificate
-
-_STREET_LEVEL = frozenset({OrgUnit.Kind.STREET, OrgUnit.Kind.DISTRICT})
 
 
 def can_manage_ledger_of(actor: Actor, person: Person) -> bool:
@@ -61,12 +59,7 @@ def access_entry_by_id(actor: Actor, entry_id: int) -> LedgerEntry:
 
 def can_manage_rules(actor: Actor) -> bool:
     """Rules hold for the whole street, so only points staff at street level (or above) edit them."""
-    if actor.is_system:
-        return True
-    return any(
-        grant.unit_kind in _STREET_LEVEL and Capability.POINTS_MANAGE in ROLE_SPECS[grant.role].capabilities
-        for grant in actor.grants
-    )
+    return actor.holds_at_street_level(Capability.POINTS_MANAGE)
 
 
 def ensure_can_manage_rules(actor: Actor) -> None:

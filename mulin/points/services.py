@@ -20,6 +20,7 @@ from mulin.core.exceptions import ApplicationError
 from mulin.notifications.services import notification_send
 from mulin.organizations.models import OrgUnit, PartyMembership, Person
 from mulin.organizations.scoping import Actor
+from mulin.organizations.selectors import street_of
 from mulin.points.models import Account, LedgerEntry, PointRule, ServiceCertificate
 from mulin.points.permissions import (
     ensure_can_correct_entry,
@@ -186,11 +187,9 @@ def rule_update(*, actor: Actor, rule: PointRule, expected_version: Any = None, 
 def _issuer_name(person: Person) -> str:
     """The street that keeps the record (谁记录谁证明): the street above the person's home."""
     home = person.home_unit
-    paths = [*home.ancestor_paths, home.path] if home is not None else []
-    street = (
-        OrgUnit.objects.filter(path__in=paths, kind=OrgUnit.Kind.STREET).order_by("-depth").first()
-        or OrgUnit.objects.filter(kind=OrgUnit.Kind.STREET).order_by("path").first()
-    )
+    street = (street_of(home) if home is not None else None) or OrgUnit.objects.filter(
+        kind=OrgUnit.Kind.STREET
+    ).order_by("path").first()
     return street.name if street is not None else ""
 
 

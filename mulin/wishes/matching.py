@@ -19,6 +19,7 @@ from django.utils import timezone
 from mulin.notifications.services import notification_send
 from mulin.organizations.models import OrgUnit, PartnerLink, Person, Role, RoleAssignment
 from mulin.organizations.scoping import subtree_q
+from mulin.organizations.selectors import street_of
 from mulin.wishes.models import Wish, WishSuggestion
 
 CLAIM_ROLES = (Role.PARTY_MEMBER, Role.VOLUNTEER, Role.BRANCH_SECRETARY, Role.PARTNER_CONTACT)
@@ -88,10 +89,7 @@ def wish_suggest_helpers(wish: Wish, *, limit: int = KEEP) -> list[HelperSuggest
     )
     rows = _candidates(wish, [wish.community.path, *partner_paths])
     if len(rows) < limit:
-        street = OrgUnit.objects.filter(
-            kind=OrgUnit.Kind.STREET,
-            path__in=[wish.community.path[:end] for end in range(7, len(wish.community.path), 7)],
-        ).first()
+        street = street_of(wish.community)
         if street is not None:
             rows = _candidates(wish, [street.path])
     scored = [(*_score(wish, row, partner_paths), row) for row in rows]

@@ -12,14 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mulin.organizations.models import OrgUnit, Person
-from mulin.organizations.roles import ROLE_SPECS, Capability
+from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor
 from mulin.wishes.models import Wish, WishPhoto
-from mulin.wishes.selectors import can_reach, wish_list_visible_to
+from mulin.wishes.selectors import wish_list_visible_to
 from mulin.wishes.transitions import TRANSITIONS, allowed
 
 S = Wish.Status
-_STREET_LEVEL = frozenset({OrgUnit.Kind.STREET, OrgUnit.Kind.DISTRICT})
 
 
 def access_wish_by_id(actor: Actor, wish_id: int | str) -> Wish:
@@ -82,7 +81,7 @@ def can_claim_wish(actor: Actor, wish: Wish) -> bool:
         return False
     if _is_me(actor, wish.wisher_id):
         return False
-    return can_reach(actor, Capability.WISH_CLAIM, wish.scope_path)
+    return actor.can_street_wide(Capability.WISH_CLAIM, wish.scope_path)
 
 
 def ensure_can_claim_wish(actor: Actor, wish: Wish) -> None:
@@ -202,12 +201,7 @@ def access_photo_by_uuid(actor: Actor, photo_uuid: str) -> WishPhoto:
 
 def can_manage_categories(actor: Actor) -> bool:
     """Categories hold for the whole street: moderators at street level (or above) edit them."""
-    if actor.is_system:
-        return True
-    return any(
-        grant.unit_kind in _STREET_LEVEL and Capability.WISH_MODERATE in ROLE_SPECS[grant.role].capabilities
-        for grant in actor.grants
-    )
+    return actor.holds_at_street_level(Capability.WISH_MODERATE)
 
 
 def ensure_can_manage_categories(actor: Actor) -> None:

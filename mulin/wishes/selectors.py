@@ -3,23 +3,30 @@
 Reach. The wall of a street is one wall: party members and volunteers help wherever in their
 street they are needed (在职党员 serve beyond the community they live in), so the public states of
 a wish are visible — and claimable — across the street enclosing the actor's grant of WISH_VIEW /
-WISH_CLAIM. Wishes that are not public (awaiting verification, rejected, withdrawn) are visible to
-their wisher, to whoever entered them, and to moderators of the community (scope_q).
+WISH_CLAIM (`street_reach_q`, ADR 0008). Wishes that are not public (awaiting verification,
+rejected, withdrawn) are visible to their wisher, to whoever entered them, and to moderators of
+the community (scope_q).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from mulin.organizations.models import PATH_SEGMENT, OrgUnit, Person
-from mulin.organizations.roles import ROLE_SPECS, Capability
-from mulin.organizations.scoping import Actor, minimal_paths, scope_q, subtree_q
+from mulin.organizations.models import OrgUnit, Person
+from mulin.organizations.roles import Capability
+from mulin.organizations.scoping import (
+    STREET_REACH_CACHE_SECONDS,
+    Actor,
+    scope_q,
+    street_reach_q,
+    subtree_q,
+    unit_ancestor_paths,
+)
 from mulin.wishes.models import PRIVATE_STATUSES, PUBLIC_STATUSES, Wish, WishCategory, WishEvent, WishPhoto
 
 S = Wish.Status
@@ -41,71 +48,13 @@ CARD_FIELDS = (
 )
 
 
-def _self_and_ancestors(path: str) -> list[str]:
-    return [path[:end] for end in range(PATH_SEGMENT, len(path) + 1, PATH_SEGMENT)]
-
-
-REACH_CACHE_SECONDS = 300
-
-
-def reach_paths(actor: Actor, capability: Capability) -> tuple[str, ...]:
-    """Subtree roots of the streets enclosing the units where the actor holds `capability`.
-
-    A grant above street level (a district) reaches its own subtree. One small query, cached by
-    the set of grant paths (streets are created and moved rarely; five minutes of staleness is fine).
-    """
-    if actor.is_system:
-        return ("",)
-    key = f"wishes:reach:{capability}"
-    if key not in actor._cache:
-        grants = [grant for grant in actor.grants if capability in ROLE_SPECS[grant.role].capabilities]
-        if not grants:
-            actor._cache[key] = ()
-            return ()
-        shared_key = "mulin:" + key + ":" + ",".join(sorted({f"{g.unit_path}/{g.scope_path}" for g in grants}))
-        roots = cache.get(shared_key)
-        if roots is None:
-            roots = _street_roots(grants)
-            cache.set(shared_key, roots, REACH_CACHE_SECONDS)
-        actor._cache[key] = tuple(roots)
-    return actor._cache[key]
-
-
-def _street_roots(grants: list[Any]) -> tuple[str, ...]:
-    chains = {grant.unit_path: _self_and_ancestors(grant.unit_path) for grant in grants}
-    candidates = {path for chain in chains.values() for path in chain}
-    streets = set(OrgUnit.objects.filter(path__in=candidates, kind=OrgUnit.Kind.STREET).values_list("path", flat=True))
-    roots = []
-    for grant in grants:
-        enclosing = [path for path in chains[grant.unit_path] if path in streets]
-        roots.append(enclosing[-1] if enclosing else grant.scope_path)
-    return minimal_paths(roots)
-
-
-def reach_q(actor: Actor, capability: Capability, path_field: str = "scope_path") -> Q:
-    """Rows whose `path_field` lies in the actor's street reach for `capability` (deny by default)."""
-    roots = reach_paths(actor, capability)
-    if not roots:
-        return Q(pk__in=[])
-    combined = Q()
-    for root in roots:
-        if root == "":
-            return Q()
-        combined |= subtree_q(path_field, root)
-    return combined
-
-
-def can_reach(actor: Actor, capability: Capability, path: str) -> bool:
-    return any(path.startswith(root) for root in reach_paths(actor, capability))
-
-
 def wish_visibility_q(actor: Actor, statuses: Iterable[str] | None = None) -> Q:
     """Which wishes in `statuses` the actor may see (see the module docstring)."""
     wanted = set(statuses) if statuses is not None else set(S.values)
     visible = Q(pk__in=[])
     public = wanted & PUBLIC_STATUSES
     if public:
-        visible |= Q(status__in=sorted(public)) & reach_q(actor, Capability.WISH_VIEW)
+        visible |= Q(status__in=sorted(public)) & street_reach_q(actor, Capability.WISH_VIEW, "scope_path")
     private = wanted & PRIVATE_STATUSES
     if private:
         own = Q(wisher_id=actor.person_id) | Q(entered_by_id=actor.person_id) if actor.person_id else Q(pk__in=[])
@@ -185,9 +134,9 @@ def wish_list_for_helper(actor: Actor, *, limit: int = 30) -> list[Wish]:
     if person is None or not actor.can_anywhere(Capability.WISH_CLAIM):
         return []
     home = person.home_unit
-    home_chain = _self_and_ancestors(home.path) if home is not None else []
+    home_chain = unit_ancestor_paths(home.path) if home is not None else []
     branch = getattr(getattr(person, "party_membership", None), "branch", None)
-    branch_chain = _self_and_ancestors(branch.path) if branch is not None else []
+    branch_chain = unit_ancestor_paths(branch.path) if branch is not None else []
     kinds = dict(
         OrgUnit.objects.filter(
             path__in=[*home_chain, *branch_chain], kind__in=[OrgUnit.Kind.COMPOUND, OrgUnit.Kind.COMMUNITY]
@@ -207,7 +156,7 @@ def wish_list_for_helper(actor: Actor, *, limit: int = 30) -> list[Wish]:
         near_when.append(When(subtree_q("scope_path", path), then=Value(1)))
     wishes = (
         Wish.objects.filter(status=S.PUBLISHED)
-        .filter(reach_q(actor, Capability.WISH_CLAIM))
+        .filter(street_reach_q(actor, Capability.WISH_CLAIM, "scope_path"))
         .exclude(wisher=person)
         .annotate(
             near=Case(*near_when, default=Value(0), output_field=IntegerField()),
@@ -247,7 +196,7 @@ def category_cache_clear() -> None:
 def wall_filter_choices(actor: Actor) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """(id, name) of the communities the actor's wall reaches and of the categories in use, in
     the current language; cached, so the wall's own cost is the wishes query alone."""
-    roots = reach_paths(actor, Capability.WISH_VIEW)
+    roots = actor.street_paths(Capability.WISH_VIEW)
     version = cache.get(CATEGORY_VERSION_KEY, 0)
     key = f"mulin:wishes:filters:{get_language()}:{version}:{','.join(roots)}"
     choices = cache.get(key)
@@ -255,12 +204,12 @@ def wall_filter_choices(actor: Actor) -> tuple[list[tuple[int, str]], list[tuple
         communities = [
             (unit.pk, unit.name)
             for unit in OrgUnit.objects.filter(
-                reach_q(actor, Capability.WISH_VIEW, "path"), kind=OrgUnit.Kind.COMMUNITY, is_active=True
+                street_reach_q(actor, Capability.WISH_VIEW, "path"), kind=OrgUnit.Kind.COMMUNITY, is_active=True
             ).order_by("path")
         ]
         categories = [(category.pk, category.name) for category in category_list()]
         choices = (communities, categories)
-        cache.set(key, choices, REACH_CACHE_SECONDS)
+        cache.set(key, choices, STREET_REACH_CACHE_SECONDS)
     return choices
 
 

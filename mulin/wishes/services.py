@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -21,11 +21,14 @@ from django.utils.translation import gettext as _
 from mulin.core.audit import audit_record
 from mulin.core.concurrency import ensure_unchanged
 from mulin.core.exceptions import ApplicationError, StateConflict
+from mulin.core.inputs import TENTHS, clean_decimal, clean_text
 from mulin.core.masking import mask_name
+from mulin.core.photos import photo_clean, photo_store
 from mulin.core.tasks import enqueue
 from mulin.notifications.services import notification_send
-from mulin.organizations.models import OrgUnit, PartyMembership, Person, Role, RoleAssignment, Skill, TimeSlot
+from mulin.organizations.models import OrgUnit, Person, Role, Skill, TimeSlot
 from mulin.organizations.scoping import Actor
+from mulin.organizations.selectors import community_staff, honour_unit_of, orgunit_enclosing
 from mulin.points.services import points_award
 from mulin.wishes.models import DESCRIPTION_MAX, TITLE_MAX, Wish, WishCategory, WishEvent, WishPhoto
 from mulin.wishes.permissions import (
@@ -40,7 +43,6 @@ from mulin.wishes.permissions import (
     ensure_can_view_wish_contact,
     ensure_can_withdraw_wish,
 )
-from mulin.wishes.photos import photo_clean, photo_store
 from mulin.wishes.selectors import category_cache_clear
 from mulin.wishes.stats import hours_between, rollup_bump
 from mulin.wishes.transitions import transition
@@ -87,74 +89,13 @@ def _role_of(actor: Actor, wish: Wish) -> str:
     return R.STAFF if actor.person is not None else R.SYSTEM
 
 
-def community_staff(community_id: int, roles: Sequence[str] = (Role.COMMUNITY_SECRETARY,)) -> list[Person]:
-    """Holders of `roles` at the community; falls back to its workers, then to nobody."""
-    for wanted in (roles, (Role.COMMUNITY_WORKER,)):
-        people = [
-            assignment.person
-            for assignment in RoleAssignment.objects.filter(unit_id=community_id, role__in=wanted).select_related(
-                "person"
-            )
-            if assignment.person.is_active
-        ]
-        if people:
-            return people
-    return []
-
-
-def _clean_text(value: str | None, *, field: str, max_length: int, required: bool, message: str) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ValidationError({field: [message]})
-    if len(text) > max_length:
-        raise ValidationError(
-            {field: [_("Use at most %(max)s characters (this has %(n)s).") % {"max": max_length, "n": len(text)}]}
-        )
-    return text
-
-
-def _decimal(value: Any, *, field: str, low: Decimal, high: Decimal) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: [_("Enter a number.")]}) from None
-    if not number.is_finite() or number < low or number > high:
-        raise ValidationError({field: [_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}]})
-    return number.quantize(Decimal("0.1") if field.endswith("hours") else Decimal("0.01"))
-
-
 def _community_and_place(home: OrgUnit) -> tuple[OrgUnit, OrgUnit]:
     """The community a home belongs to and the place the wall names (its compound, else the community)."""
-    chain = [*home.ancestor_paths, home.path]
-    units = {
-        unit.path: unit
-        for unit in OrgUnit.objects.filter(path__in=chain, kind__in=[OrgUnit.Kind.COMMUNITY, OrgUnit.Kind.COMPOUND])
-    }
-    community = next(
-        (units[p] for p in reversed(chain) if p in units and units[p].kind == OrgUnit.Kind.COMMUNITY), None
-    )
+    enclosing = orgunit_enclosing(home, [OrgUnit.Kind.COMMUNITY, OrgUnit.Kind.COMPOUND])
+    community = enclosing.get(OrgUnit.Kind.COMMUNITY)
     if community is None:
         raise ValidationError({"wisher": [_("The resident's home is not inside a community.")]})
-    compound = next((units[p] for p in reversed(chain) if p in units and units[p].kind == OrgUnit.Kind.COMPOUND), None)
-    return community, compound or community
-
-
-def _honour_unit(actor: Actor) -> OrgUnit | None:
-    """The branch or partner unit a claim is credited to on the wall, as 认领 is done in its name."""
-    if actor.person_id is None:
-        return None
-    membership = PartyMembership.objects.filter(person_id=actor.person_id).select_related("branch").first()
-    if membership is not None:
-        return membership.branch
-    for grant in actor.grants:
-        if grant.role in (Role.PARTNER_CONTACT, Role.BRANCH_SECRETARY):
-            return OrgUnit.objects.get(pk=grant.unit_id)
-    for grant in actor.grants:
-        if grant.role == Role.VOLUNTEER and grant.unit_kind == OrgUnit.Kind.TEAM:
-            return OrgUnit.objects.get(pk=grant.unit_id)
-    return None
+    return community, enclosing.get(OrgUnit.Kind.COMPOUND, community)
 
 
 # --- posting ------------------------------------------------------------------------------------
@@ -188,14 +129,14 @@ def wish_submit(
         ensure_can_post_wish(actor)
         wisher = actor.person
     assert wisher is not None and wisher.home_unit is not None
-    title = _clean_text(title, field="title", max_length=TITLE_MAX, required=True, message=_("Give the wish a title."))
-    description = _clean_text(description, field="description", max_length=DESCRIPTION_MAX, required=False, message="")
+    title = clean_text(title, field="title", max_length=TITLE_MAX, required=True, message=_("Give the wish a title."))
+    description = clean_text(description, field="description", max_length=DESCRIPTION_MAX, required=False, message="")
     if not isinstance(category, WishCategory) or not category.is_active:
         raise ValidationError({"category": [_("Choose one of the categories.")]})
     if preferred_time and preferred_time not in TimeSlot.values:
         raise ValidationError({"preferred_time": [_("Choose one of the times.")]})
-    hours = _decimal(estimated_hours, field="estimated_hours", low=Decimal(0), high=Decimal(99))
-    value = _decimal(estimated_value, field="estimated_value", low=Decimal(0), high=Decimal(100000))
+    hours = clean_decimal(estimated_hours, field="estimated_hours", low=Decimal(0), high=Decimal(99), places=TENTHS)
+    value = clean_decimal(estimated_value, field="estimated_value", low=Decimal(0), high=Decimal(100000))
     community, place = _community_and_place(wisher.home_unit)
     full_name = wisher.shows_full_name if shows_full_name is None else shows_full_name
     now = timezone.now()
@@ -252,7 +193,7 @@ def wish_publish(*, actor: Actor, wish: Wish) -> Wish:
 def wish_reject(*, actor: Actor, wish: Wish, reason: str) -> Wish:
     """Decline to publish a submitted wish, with a reason the wisher sees."""
     ensure_can_moderate_wish(actor, wish)
-    reason = _clean_text(
+    reason = clean_text(
         reason, field="reason", max_length=REASON_MAX, required=True, message=_("Say why the wish is not published.")
     )
     transition(wish, "reject", rejection_reason=reason)
@@ -285,7 +226,7 @@ def wish_claim(*, actor: Actor, wish: Wish) -> Wish:
     person = actor.person
     assert person is not None
     now = timezone.now()
-    unit = _honour_unit(actor)
+    unit = honour_unit_of(actor)
     transition(
         wish,
         "claim",
@@ -312,7 +253,7 @@ def wish_claim(*, actor: Actor, wish: Wish) -> Wish:
 def wish_release(*, actor: Actor, wish: Wish, reason: str = "") -> Wish:
     """Give a claimed wish back to the wall (the claimant, or staff for them)."""
     ensure_can_release_wish(actor, wish)
-    reason = _clean_text(reason, field="reason", max_length=REASON_MAX, required=False, message="")
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX, required=False, message="")
     role = _role_of(actor, wish)
     claimant_id = wish.claimant_id
     transition(
@@ -349,12 +290,12 @@ def wish_fulfil(*, actor: Actor, wish: Wish, note: str, photos: Sequence[Any], h
     ensure_can_fulfil_wish(actor, wish)
     helper = actor.person
     assert helper is not None  # only the claimant passes the check above
-    note = _clean_text(note, field="note", max_length=NOTE_MAX, required=True, message=_("Say what was done."))
+    note = clean_text(note, field="note", max_length=NOTE_MAX, required=True, message=_("Say what was done."))
     if not photos:
         raise ValidationError({"photos": [_("Add at least one photo as evidence.")]})
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": [_("Add at most %(n)s photos.") % {"n": MAX_PHOTOS}]})
-    given = _decimal(hours, field="hours", low=Decimal("0.1"), high=Decimal(24))
+    given = clean_decimal(hours, field="hours", low=Decimal("0.1"), high=Decimal(24), places=TENTHS)
     cleaned = [photo_clean(photo) for photo in photos]
     now = timezone.now()
     transition(
@@ -366,9 +307,7 @@ def wish_fulfil(*, actor: Actor, wish: Wish, note: str, photos: Sequence[Any], h
         fulfilment_hours=given if given is not None else wish.estimated_hours,
     )
     for clean in cleaned:
-        photo_uuid, name = photo_store(clean)
-        # The file is written before the row; if the transaction rolls back an orphan file may stay
-        # behind, which is harmless (random name, never served without a row).
+        photo_uuid, name = photo_store(clean, folder="wishes")
         WishPhoto.objects.create(
             uuid=photo_uuid,
             wish=wish,
@@ -403,7 +342,7 @@ def wish_confirm(*, actor: Actor, wish: Wish, rating: Any, thanks: str = "") -> 
         stars = 0
     if not 1 <= stars <= 5:
         raise ValidationError({"rating": [_("Choose from 1 to 5 stars.")]})
-    thanks = _clean_text(thanks, field="thanks", max_length=THANKS_MAX, required=False, message="")
+    thanks = clean_text(thanks, field="thanks", max_length=THANKS_MAX, required=False, message="")
     role = _role_of(actor, wish)
     now = timezone.now()
     transition(wish, "confirm", closed_at=now, confirmed_by=actor.person, rating=stars, thanks=thanks)
@@ -430,7 +369,7 @@ def wish_confirm(*, actor: Actor, wish: Wish, rating: Any, thanks: str = "") -> 
 def wish_withdraw(*, actor: Actor, wish: Wish, reason: str = "") -> Wish:
     """The wisher takes the wish back before it is fulfilled; a claimant is told."""
     ensure_can_withdraw_wish(actor, wish)
-    reason = _clean_text(reason, field="reason", max_length=REASON_MAX, required=False, message="")
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX, required=False, message="")
     role = _role_of(actor, wish)
     transition(wish, "withdraw", withdrawn_at=timezone.now())
     _event(wish, V.WITHDRAWN, actor=actor.person, role=role, note=reason)

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from mulin.organizations.models import OrgUnit
 from mulin.organizations.roles import Capability
-from mulin.organizations.scoping import Actor, scope_q
+from mulin.organizations.scoping import Actor, parent_path, scope_q
 from mulin.wishes.models import Wish, WishRollup
 
 logger = logging.getLogger(__name__)
@@ -245,7 +245,7 @@ def _top_unit(actor: Actor, communities: list[OrgUnit]) -> OrgUnit:
     if len(communities) == 1:
         return communities[0]
     street = (
-        OrgUnit.objects.filter(kind=OrgUnit.Kind.STREET, path__in=[c.path[:-7] for c in communities]).first()
+        OrgUnit.objects.filter(kind=OrgUnit.Kind.STREET, path__in=[parent_path(c.path) for c in communities]).first()
         if communities
         else None
     )

@@ -8,8 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from mulin.core.concurrency import parse_version, version_token
 from mulin.core.exceptions import ApplicationError
 from mulin.core.idempotency import fingerprint, form_key_to_show, key_from_request, run_once
+from mulin.core.photos import photo_response
 from mulin.organizations.permissions import access_person_by_id
 from mulin.organizations.roles import Capability
 from mulin.organizations.selectors import person_search
@@ -256,17 +256,7 @@ def wish_contact_view(request: HttpRequest, wish_id: int) -> HttpResponse:
 def wish_photo_view(request: HttpRequest, photo_uuid: str) -> HttpResponseBase:
     """Serve a photo to those who may see it; never cached publicly, never sniffed as anything else."""
     photo = access_photo_by_uuid(_actor(request), photo_uuid)
-    try:
-        handle = default_storage.open(photo.file_name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=photo.content_type)
-    extension = "png" if photo.content_type == "image/png" else "jpg"
-    response["Content-Disposition"] = f'inline; filename="{photo.uuid.hex}.{extension}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return photo_response(file_name=photo.file_name, content_type=photo.content_type, photo_uuid=photo.uuid)
 
 
 @require_safe

@@ -1,5 +1,5 @@
 """Bad files (security reference §10.3): every item of the list for imports (mulin/core/
-spreadsheets.py) and photo uploads (mulin/wishes/photos.py), through the real endpoints where the
+spreadsheets.py) and photo uploads (mulin/core/photos.py), through the real endpoints where the
 item is about an endpoint. Items already tested elsewhere are listed in CATALOGUE, and a test
 checks that each named test still exists, so the list cannot silently lose one.
 
@@ -23,10 +23,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from knox.models import AuthToken
 from PIL import Image
 
+from mulin.core.photos import photo_clean
 from mulin.core.spreadsheets import SpreadsheetError, read_table
 from mulin.organizations.scoping import actor_for_person
 from mulin.wishes.models import Wish, WishCategory, WishPhoto
-from mulin.wishes.photos import photo_clean
 from mulin.wishes.services import wish_claim, wish_publish, wish_submit
 
 pytestmark = pytest.mark.django_db
@@ -41,18 +41,18 @@ CATALOGUE = {
         "mulin/core/tests/test_spreadsheets.py::test_declared_size_is_checked_before_reading_and_the_real_size_after"
     ),
     "zero-byte import": "mulin/core/tests/test_spreadsheets.py::test_empty_file_is_refused",
-    "zero-byte photo": "mulin/wishes/tests/test_photos.py::test_files_that_are_not_real_photos_are_refused",
+    "zero-byte photo": "mulin/core/tests/test_photos.py::test_files_that_are_not_real_photos_are_refused",
     ".jpg that is HTML or SVG with script": (
-        "mulin/wishes/tests/test_photos.py::test_files_that_are_not_real_photos_are_refused"
+        "mulin/core/tests/test_photos.py::test_files_that_are_not_real_photos_are_refused"
     ),
-    "image bomb (64 Mpx in kilobytes)": "mulin/wishes/tests/test_photos.py::test_image_bomb_is_refused_before_decoding",
+    "image bomb (64 Mpx in kilobytes)": "mulin/core/tests/test_photos.py::test_image_bomb_is_refused_before_decoding",
     "Pillow's own bomb limit": (
-        "mulin/wishes/tests/test_photos.py::test_pillows_own_decompression_bomb_limit_also_refuses"
+        "mulin/core/tests/test_photos.py::test_pillows_own_decompression_bomb_limit_also_refuses"
     ),
     "photo with GPS EXIF stored without it": (
-        "mulin/wishes/tests/test_photos.py::test_jpeg_is_re_encoded_without_exif_or_gps_and_turned_upright"
+        "mulin/core/tests/test_photos.py::test_jpeg_is_re_encoded_without_exif_or_gps_and_turned_upright"
     ),
-    "photo over 5 MB": "mulin/wishes/tests/test_photos.py::test_files_over_five_megabytes_are_refused",
+    "photo over 5 MB": "mulin/core/tests/test_photos.py::test_files_over_five_megabytes_are_refused",
     "photos never under a public media URL": (
         "mulin/wishes/tests/test_photos.py::test_photos_are_not_reachable_under_a_media_url"
     ),
@@ -282,7 +282,7 @@ def test_bad_photos_through_the_api_are_400_and_store_nothing(cast, content, nam
 
 
 def test_an_oversized_photo_through_the_api_is_400(cast, settings):
-    settings.MULIN_WISH_PHOTO_MAX_BYTES = 10_000
+    settings.MULIN_PHOTO_MAX_BYTES = 10_000
     wish = _claimed_wish(cast)
     big = io.BytesIO()
     Image.frombytes("RGB", (300, 300), os.urandom(300 * 300 * 3)).save(big, format="JPEG", quality=95)

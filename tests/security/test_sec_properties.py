@@ -279,19 +279,19 @@ def test_every_way_of_writing_a_phone_normalises_to_the_same_blind_index_input(p
 
 
 def test_money_and_hours_are_decimals_not_floats():
-    """A guard for the wish services' _decimal: 0.1 + 0.2 must stay 0.3 (property below)."""
-    from mulin.wishes.services import _decimal
+    """A guard for the services' clean_decimal: 0.1 + 0.2 must stay 0.3 (property below)."""
+    from mulin.core.inputs import clean_decimal
 
-    assert _decimal("0.3", field="estimated_value", low=Decimal(0), high=Decimal(1)) == Decimal("0.30")
+    assert clean_decimal("0.3", field="estimated_value", low=Decimal(0), high=Decimal(1)) == Decimal("0.30")
 
 
 @PROPERTY
 @given(value=st.one_of(st.text(max_size=12), st.floats(allow_nan=True, allow_infinity=True), st.integers()))
 def test_wish_numbers_are_in_range_or_refused(value):
-    from mulin.wishes.services import _decimal
+    from mulin.core.inputs import TENTHS, clean_decimal
 
     try:
-        number = _decimal(value, field="estimated_hours", low=Decimal(0), high=Decimal(99))
+        number = clean_decimal(value, field="estimated_hours", low=Decimal(0), high=Decimal(99), places=TENTHS)
     except ValidationError:
         return
     assert number is None or Decimal(0) <= number <= Decimal(99)

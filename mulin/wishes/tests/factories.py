@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
-
+from mulin.core.tests.images import jpeg_upload
 from mulin.organizations.models import Person
 from mulin.organizations.tests.factories import actor
 from mulin.wishes.models import Wish, WishCategory
@@ -26,12 +23,6 @@ S = Wish.Status
 
 def category(code: str = "repair") -> WishCategory:
     return WishCategory.objects.get(code=code)
-
-
-def jpeg_upload(name: str = "photo.jpg", size: tuple[int, int] = (64, 48), **save: Any) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 40, 40)).save(buffer, format="JPEG", **save)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def make_wish(

@@ -1,4 +1,6 @@
-"""Photo evidence: accept only real JPEG or PNG images, re-encode them, and keep no metadata.
+"""Photo evidence for any module (a fulfilled wish, a patrol finding, an activity): accept only real
+JPEG or PNG images, re-encode them, keep no metadata, store them privately and serve them only
+after the caller's own permission check.
 
 Order of checks, cheapest first: size; magic bytes; Pillow's header must agree with the magic
 bytes (a PNG called .jpg is fine, an HTML page called .jpg is not); the pixel count must be under
@@ -6,6 +8,9 @@ the limit before any decoding (an image bomb is a tiny file of enormous dimensio
 decompression-bomb warning is an error here too); then decode, apply the EXIF orientation, shrink
 to at most 2048 px and encode afresh without EXIF (GPS included), ICC or text chunks. Stored
 under MEDIA_ROOT with a random name; never served from a public URL.
+
+A module keeps its own photo rows (who uploaded, which record; e.g. `wishes.models.WishPhoto`)
+and its own scoped fetch; this file does the checking, storing and serving.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -40,17 +46,17 @@ class CleanPhoto:
 
 def _limits() -> tuple[int, int]:
     return (
-        getattr(settings, "MULIN_WISH_PHOTO_MAX_BYTES", 5 * 1024 * 1024),
-        getattr(settings, "MULIN_WISH_PHOTO_MAX_PIXELS", 40_000_000),
+        getattr(settings, "MULIN_PHOTO_MAX_BYTES", 5 * 1024 * 1024),
+        getattr(settings, "MULIN_PHOTO_MAX_PIXELS", 40_000_000),
     )
 
 
-def _refuse(message: str) -> ValidationError:
-    return ValidationError({"photos": [message]})
+def photo_clean(upload: Any, *, field: str = "photos") -> CleanPhoto:
+    """Check one uploaded file and return it re-encoded; raise ValidationError keyed by `field`."""
 
+    def _refuse(message: str) -> ValidationError:
+        return ValidationError({field: [message]})
 
-def photo_clean(upload: Any) -> CleanPhoto:
-    """Check one uploaded file and return it re-encoded; raise ValidationError (field "photos")."""
     max_bytes, max_pixels = _limits()
     size = getattr(upload, "size", None)
     if size is None or size > max_bytes:
@@ -106,11 +112,30 @@ def _encode(image: Image.Image, kind: str) -> CleanPhoto:
     return CleanPhoto(buffer.getvalue(), content_type, extension, image.width, image.height)
 
 
-def photo_store(clean: CleanPhoto) -> tuple[uuid.UUID, str]:
-    """Write a cleaned photo under MEDIA_ROOT with a random name; return its uuid and storage name."""
+def photo_store(clean: CleanPhoto, *, folder: str) -> tuple[uuid.UUID, str]:
+    """Write a cleaned photo under MEDIA_ROOT/<folder>/<year>/<month>/ with a random name; return
+    its uuid and storage name. The caller writes its photo row in the same transaction: if that
+    rolls back, an orphan file may stay behind, which is harmless (random name, never served
+    without a row)."""
     photo_uuid = uuid.uuid4()
     today = timezone.localdate()
     name = default_storage.save(
-        f"wishes/{today:%Y}/{today:%m}/{photo_uuid.hex}.{clean.extension}", ContentFile(clean.content)
+        f"{folder}/{today:%Y}/{today:%m}/{photo_uuid.hex}.{clean.extension}", ContentFile(clean.content)
     )
     return photo_uuid, name
+
+
+def photo_response(*, file_name: str, content_type: str, photo_uuid: uuid.UUID) -> FileResponse:
+    """Serve a stored photo to someone the caller has already allowed: never cached publicly,
+    never sniffed as anything else, sandboxed if opened on its own; 404 if the file is gone."""
+    try:
+        handle = default_storage.open(file_name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    extension = "png" if content_type == "image/png" else "jpg"
+    response["Content-Disposition"] = f'inline; filename="{photo_uuid.hex}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE ?= config.settings.base
 
-.PHONY: run test install install-dev frontend translations migrate demo lint typecheck check-deploy e2e lock clean bench-s bench-m
+.PHONY: run test install install-dev frontend translations migrate demo lint importlint typecheck check-deploy e2e lock clean bench-s bench-m
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ lint: install-dev
 
 typecheck: install-dev
 	$(BIN)/mypy
+
+# Import direction: contracts in pyproject.toml ([tool.importlinter]; docs/modules.md).
+importlint: install-dev
+	$(BIN)/lint-imports
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$$(openssl rand -base64 60 | tr -d '\n')" \

@@ -1,9 +1,11 @@
-from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
+# The module, not the class: Django picks the one AppConfig class this file holds (docs/modules.md).
+from mulin.core import modules
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(modules.DomainAppConfig):
     default = True
     name = "mulin.accounts"
     label = "accounts"

@@ -1,4 +1,4 @@
-"""API conventions shared by every endpoint: error bodies, pagination, base permissions."""
+"""API conventions shared by every endpoint: error bodies, pagination, the idempotency header."""
 
 from __future__ import annotations
 
@@ -8,11 +8,23 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, pagination, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from mulin.core.exceptions import ApplicationError
+from mulin.core.idempotency import HEADER as IDEMPOTENCY_HEADER
+
+# Documents the optional Idempotency-Key header of POSTs that create something (ADR 0009).
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="16-64 letters, digits, - or _ (a UUID will do); a retry with the same key creates nothing new.",
+    pattern=r"^[A-Za-z0-9_-]{16,64}$",
+)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

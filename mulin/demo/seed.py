@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 
+from mulin.core.modules import demo_steps
 from mulin.demo import daguan
 from mulin.demo.people import PeopleFactory
 from mulin.notifications.services import notification_send
@@ -28,8 +28,6 @@ from mulin.organizations.services import (
     role_grant,
     volunteer_profile_set,
 )
-from mulin.wishes.demo import seed_demo_wishes
-from mulin.workorders.demo import seed_demo_workorders
 
 K = OrgUnit.Kind
 
@@ -190,17 +188,13 @@ def build_population(actor: Actor, units: dict[str, OrgUnit], people: PeopleFact
     return len(drafts)
 
 
-# Each later module adds a step here (wishes, activities, rosters …); each must be idempotent.
-EXTRA_STEPS: list[Callable[[Actor, dict[str, OrgUnit]], object]] = [seed_demo_wishes, seed_demo_workorders]
-
-
 @transaction.atomic
 def build_daguan() -> DemoStreet:
     existing = OrgUnit.objects.filter(kind=K.STREET, name=daguan.STREET).first()
     if existing is not None:
         # A street built before a module existed gets that module's part now (steps are idempotent).
         units = {unit.name: unit for unit in OrgUnit.objects.order_by("path")}
-        for step in EXTRA_STEPS:
+        for step in demo_steps():
             step(Actor.system(), units)
         return DemoStreet(units={}, created=False)
     rng = random.Random(daguan.SEED)
@@ -209,7 +203,8 @@ def build_daguan() -> DemoStreet:
     units = build_tree(actor)
     accounts = build_demo_accounts(actor, units, people, rng)
     build_population(actor, units, people, rng)
-    for step in EXTRA_STEPS:
+    # Each domain app's part (wishes, activities, rosters …), as its AppConfig.demo_step names it.
+    for step in demo_steps():
         step(actor, units)
     notification_send(
         kind="street.announcement",

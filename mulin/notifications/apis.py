@@ -12,11 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mulin.api.base import ActorMixin
 from mulin.notifications import registry
 from mulin.notifications.models import Notification, NotificationPreference
 from mulin.notifications.selectors import notification_list_for, preference_matrix
 from mulin.notifications.services import notification_mark_read, preferences_set
+from mulin.organizations.middleware import ActorMixin
 
 
 class NotificationSerializer(serializers.ModelSerializer):

@@ -1,11 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The module, not the class: Django picks the one AppConfig class this file holds (docs/modules.md).
+from mulin.core import modules
 
-class NotificationsConfig(AppConfig):
+
+class NotificationsConfig(modules.DomainAppConfig):
     name = "mulin.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
-
-    def ready(self) -> None:
-        from mulin.notifications import attention, kinds, navigation, tasks  # noqa: F401

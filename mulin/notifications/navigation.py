@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from mulin.web.navigation import NavItem, register
+from mulin.core.navigation import NavItem, register
 
 register(
     NavItem(

@@ -18,10 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mulin.api.base import ActorMixin
 from mulin.core.spreadsheets import XLSX_CONTENT_TYPE
 from mulin.organizations.exports import people_export
 from mulin.organizations.imports import ImportReport, people_import
+from mulin.organizations.middleware import ActorMixin
 from mulin.organizations.permissions import access_orgunit_by_id
 from mulin.organizations.roles import Capability
 

@@ -1,11 +1,11 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The module, not the class: Django picks the one AppConfig class this file holds (docs/modules.md).
+from mulin.core import modules
 
-class OrganizationsConfig(AppConfig):
+
+class OrganizationsConfig(modules.DomainAppConfig):
     name = "mulin.organizations"
     label = "organizations"
     verbose_name = _("Organisation and people")
-
-    def ready(self) -> None:
-        from mulin.organizations import attention, navigation  # noqa: F401  (registers menu and home-page entries)
+    bench_step = "tools.bench.gen.organizations.generate"  # the tree and the people come first

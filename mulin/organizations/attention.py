@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from mulin.core.attention import AttentionItem, register
 from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor
 from mulin.organizations.selectors import person_count_missing_phone
-from mulin.web.attention import AttentionItem, register
 
 
 @register

@@ -15,6 +15,7 @@ from mulin.core.exceptions import ApplicationError
 from mulin.core.idempotency import fingerprint, form_key_to_show, key_from_request, run_once
 from mulin.core.masking import mask_address, mask_id_number, mask_phone
 from mulin.organizations.forms import PersonForm, PersonSearchForm
+from mulin.organizations.middleware import request_actor
 from mulin.organizations.models import OrgUnit
 from mulin.organizations.permissions import REVEALABLE_FIELDS, access_person_by_id, can_reveal_person
 from mulin.organizations.roles import Capability
@@ -25,13 +26,9 @@ K = OrgUnit.Kind
 HOME_KINDS = [K.COMMUNITY, K.COMPOUND, K.BUILDING]
 
 
-def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return request.actor  # type: ignore[attr-defined]
-
-
 @require_safe
 def person_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     if not actor.can_anywhere(Capability.PEOPLE_VIEW):
         raise PermissionDenied(_("You may not see the list of people."))
     units = orgunit_list_where(actor, Capability.PEOPLE_VIEW, kinds=[K.COMMUNITY, K.COMPOUND, K.BRANCH])
@@ -51,7 +48,7 @@ def person_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     person = access_person_by_id(actor, person_id)
     context = {
         "person": person,
@@ -71,7 +68,7 @@ def person_detail_view(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 def person_reveal_view(request: HttpRequest, person_id: int, field: str) -> HttpResponse:
     """Show one field in full (htmx swaps the masked value); writes one audit row."""
-    actor = _actor(request)
+    actor = request_actor(request)
     person = access_person_by_id(actor, person_id)
     if field not in REVEALABLE_FIELDS:
         raise Http404
@@ -85,7 +82,7 @@ def person_reveal_view(request: HttpRequest, person_id: int, field: str) -> Http
 
 @require_http_methods(["GET", "POST"])
 def person_create_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     if not actor.can_anywhere(Capability.PEOPLE_MANAGE):
         raise PermissionDenied(_("You may not register people."))
     units = orgunit_list_where(actor, Capability.PEOPLE_MANAGE, kinds=HOME_KINDS)
@@ -119,5 +116,5 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def orgunit_tree_view(request: HttpRequest) -> HttpResponse:
-    units = orgunit_list_visible_to(_actor(request))
+    units = orgunit_list_visible_to(request_actor(request))
     return render(request, "organizations/orgunit_tree.html", {"units": units})

@@ -17,6 +17,7 @@ from mulin.core.exceptions import ApplicationError
 from mulin.core.spreadsheets import XLSX_CONTENT_TYPE
 from mulin.organizations.exports import can_export_people, can_export_people_in_full, people_export
 from mulin.organizations.imports import people_import, people_import_template, template_filename
+from mulin.organizations.middleware import request_actor
 from mulin.organizations.models import OrgUnit
 from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor
@@ -48,10 +49,6 @@ class ExportForm(forms.Form):
             cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined]
-
-
 def _export_units(actor: Actor):  # type: ignore[no-untyped-def]
     return orgunit_list_where(actor, Capability.PEOPLE_VIEW, kinds=[K.COMMUNITY, K.COMPOUND, K.BRANCH])
 
@@ -65,7 +62,7 @@ def _attachment(content: bytes, filename: str, content_type: str) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def people_import_view(request: HttpRequest) -> HttpResponse:
     """The import page: template, upload and its report; and the export buttons."""
-    actor = _actor(request)
+    actor = request_actor(request)
     can_import = actor.can_anywhere(Capability.PEOPLE_MANAGE)
     if not (can_import or can_export_people(actor)):
         raise PermissionDenied(_("You may not import or export people."))
@@ -95,14 +92,14 @@ def people_import_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def people_import_template_view(request: HttpRequest) -> HttpResponse:
-    return _attachment(people_import_template(actor=_actor(request)), template_filename(), XLSX_CONTENT_TYPE)
+    return _attachment(people_import_template(actor=request_actor(request)), template_filename(), XLSX_CONTENT_TYPE)
 
 
 @require_POST
 def people_export_view(request: HttpRequest) -> HttpResponse:
     """Download the visible people as .xlsx (POST: an export is audited and must not be
     triggered by a prefetch or a link on another site)."""
-    actor = _actor(request)
+    actor = request_actor(request)
     if not can_export_people(actor):
         raise PermissionDenied(_("You may not export the list of people."))
     form = ExportForm(request.POST, units=_export_units(actor))

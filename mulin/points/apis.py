@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mulin.api.base import ActorMixin
+from mulin.organizations.middleware import ActorMixin
 from mulin.points.selectors import ledger_history, points_balance
 from mulin.points.serializers import PointsMeSerializer
 

@@ -1,11 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The module, not the class: Django picks the one AppConfig class this file holds (docs/modules.md).
+from mulin.core import modules
 
-class PointsConfig(AppConfig):
+
+class PointsConfig(modules.DomainAppConfig):
     name = "mulin.points"
     label = "points"
     verbose_name = _("Service points")
-
-    def ready(self) -> None:
-        from mulin.points import kinds, navigation  # noqa: F401  (registers notification kinds and menu entries)

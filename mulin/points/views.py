@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from mulin.core.concurrency import parse_version, version_token
 from mulin.core.exceptions import ApplicationError
 from mulin.core.masking import mask_name
+from mulin.organizations.middleware import request_actor
 from mulin.organizations.roles import Capability
 from mulin.organizations.selectors import person_list_visible_to
 from mulin.points.forms import CorrectionForm, RuleForm, VerifyForm
@@ -40,10 +41,6 @@ from mulin.points.services import certificate_issue, points_correct, rule_update
 PAGE = 25
 
 
-def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return request.actor  # type: ignore[attr-defined]
-
-
 def _before(request: HttpRequest) -> int | None:
     value = request.GET.get("before", "")
     return int(value) if value.isdigit() else None
@@ -60,7 +57,7 @@ def _ledger_context(request: HttpRequest, person) -> dict:  # type: ignore[no-un
 
 @require_safe
 def points_mine_view(request: HttpRequest) -> HttpResponse:
-    person = _actor(request).person
+    person = request_actor(request).person
     if person is None:
         raise PermissionDenied(_("This account is not linked to a person."))
     context = _ledger_context(request, person)
@@ -78,7 +75,7 @@ def points_mine_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 def points_person_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """Points staff: one person's ledger with a correction form beside each entry they may correct."""
-    actor = _actor(request)
+    actor = request_actor(request)
     person = access_ledger_person_by_id(actor, person_id)
     context = _ledger_context(request, person)
     context.update(
@@ -92,7 +89,7 @@ def points_person_view(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_safe
 def points_people_view(request: HttpRequest) -> HttpResponse:
     """Points staff look a person up by name (people in their scope only)."""
-    actor = _actor(request)
+    actor = request_actor(request)
     if not actor.can_anywhere(Capability.POINTS_MANAGE):
         raise PermissionDenied(_("You may not look up other people's points."))
     query = request.GET.get("q", "").strip()[:50]
@@ -108,7 +105,7 @@ def points_people_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def entry_correct_view(request: HttpRequest, entry_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     entry = access_entry_by_id(actor, entry_id)
     form = CorrectionForm(request.POST)
     if form.is_valid():
@@ -125,7 +122,7 @@ def entry_correct_view(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @require_POST
 def certificate_issue_view(request: HttpRequest, year: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     person = actor.person
     if request.POST.get("person"):
         person = access_ledger_person_by_id(
@@ -143,7 +140,7 @@ def certificate_issue_view(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_safe
 def certificate_view(request: HttpRequest, number: str) -> HttpResponse:
-    certificate = access_certificate_by_number(_actor(request), number)
+    certificate = access_certificate_by_number(request_actor(request), number)
     verify_url = request.build_absolute_uri(reverse("points:verify") + f"?number={certificate.number}")
     qr = segno.make(verify_url, error="m")
     return render(
@@ -178,7 +175,7 @@ def certificate_verify_view(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def rules_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     if not can_manage_rules(actor):
         raise PermissionDenied(_("Only the street administration may change the points rules."))
     return _rules_page(request)
@@ -194,7 +191,7 @@ def _rules_page(request: HttpRequest, status: int = 200) -> HttpResponse:
 
 @require_POST
 def rule_update_view(request: HttpRequest, rule_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     if not can_manage_rules(actor):
         raise PermissionDenied(_("Only the street administration may change the points rules."))
     rule = get_object_or_404(PointRule, pk=rule_id)

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mulin.accounts.selectors import lockout_list_active
+from mulin.core.attention import AttentionItem, register
 from mulin.core.models import AuditEvent
 from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor
-from mulin.web.attention import AttentionItem, register
 
 
 @register

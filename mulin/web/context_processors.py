@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from mulin.core import navigation
 from mulin.notifications.selectors import unread_count
 from mulin.organizations.models import OrgUnit
-from mulin.web import navigation
 
 
 def _street_name() -> str:

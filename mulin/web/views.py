@@ -16,6 +16,7 @@ from django.views.i18n import set_language
 
 from mulin.accounts.selectors import lockout_list_active
 from mulin.accounts.services import totp_device_confirmed
+from mulin.core import attention
 from mulin.core.audit import audit_verify_chain
 from mulin.core.masking import mask_address, mask_id_number, mask_name, mask_phone
 from mulin.core.models import AuditEvent
@@ -23,7 +24,6 @@ from mulin.organizations.models import Person
 from mulin.organizations.roles import Capability
 from mulin.organizations.selectors import person_roles
 from mulin.organizations.services import lockout_clear, person_language_set
-from mulin.web import attention
 from mulin.web.middleware import TEXT_SIZE_COOKIE
 
 

@@ -16,9 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mulin.api.base import IDEMPOTENCY_PARAMETER, ActorMixin
+from mulin.core.api import IDEMPOTENCY_PARAMETER
 from mulin.core.idempotency import REPLAYED_HEADER, fingerprint, key_from_request, run_once
 from mulin.core.middleware import MAX_ID
+from mulin.organizations.middleware import ActorMixin
 from mulin.organizations.permissions import access_person_by_id
 from mulin.wishes.models import Wish, WishCategory
 from mulin.wishes.permissions import access_wish_by_id, available_actions, can_view_wish_private

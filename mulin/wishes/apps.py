@@ -1,12 +1,12 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The module, not the class: Django picks the one AppConfig class this file holds (docs/modules.md).
+from mulin.core import modules
 
-class WishesConfig(AppConfig):
+
+class WishesConfig(modules.DomainAppConfig):
     name = "mulin.wishes"
     label = "wishes"
     verbose_name = _("Micro-wishes")
-
-    def ready(self) -> None:
-        # Notification kinds, menu and home-page entries, background and periodic jobs.
-        from mulin.wishes import attention, kinds, navigation, tasks  # noqa: F401
+    demo_step = "mulin.wishes.demo.seed_demo_wishes"
+    bench_step = "tools.bench.gen.wishes.generate"

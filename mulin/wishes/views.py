@@ -20,6 +20,7 @@ from mulin.core.concurrency import parse_version, version_token
 from mulin.core.exceptions import ApplicationError
 from mulin.core.idempotency import fingerprint, form_key_to_show, key_from_request, run_once
 from mulin.core.photos import photo_response
+from mulin.organizations.middleware import request_actor
 from mulin.organizations.permissions import access_person_by_id
 from mulin.organizations.roles import Capability
 from mulin.organizations.selectors import person_search
@@ -65,10 +66,6 @@ from mulin.wishes.transitions import TRANSITIONS
 PAGE = 25
 
 
-def _actor(request: HttpRequest) -> Any:
-    return request.actor  # type: ignore[attr-defined]
-
-
 def _before(request: HttpRequest) -> int | None:
     value = request.GET.get("before", "")
     return int(value) if value.isdigit() else None
@@ -91,7 +88,7 @@ def _next_url(request: HttpRequest, before: int | None) -> str:
 @require_safe
 def wall_view(request: HttpRequest) -> HttpResponse:
     """The public wall: wishes of the actor's street, newest first, filterable, 25 at a time."""
-    actor = _actor(request)
+    actor = request_actor(request)
     if not actor.can_anywhere(Capability.WISH_VIEW):
         raise PermissionDenied(_("You may not see the wish wall."))
     communities, categories = wall_filter_choices(actor)
@@ -120,7 +117,7 @@ def wall_view(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def wish_detail_view(request: HttpRequest, wish_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     wish = access_wish_by_id(actor, wish_id)
     private = can_view_wish_private(actor, wish)
     actions = available_actions(actor, wish)
@@ -148,7 +145,7 @@ def wish_detail_view(request: HttpRequest, wish_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def wish_create_view(request: HttpRequest) -> HttpResponse:
     """A resident posts a wish; community staff enter one for an offline resident (?for=<person>)."""
-    actor = _actor(request)
+    actor = request_actor(request)
     wisher = None
     if request.GET.get("for"):
         if not request.GET["for"].isdigit():
@@ -161,6 +158,7 @@ def wish_create_view(request: HttpRequest) -> HttpResponse:
             return redirect("wishes:enter")
         raise PermissionDenied(_("You may not post a wish: your home is not on record."))
     person = wisher or actor.person
+    assert person is not None  # the wisher was found, or the actor may post (so has a person)
     form = WishForm(
         request.POST or None, categories=category_list(), initial={"shows_full_name": person.shows_full_name}
     )
@@ -193,7 +191,7 @@ def wish_create_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 def wish_enter_view(request: HttpRequest) -> HttpResponse:
     """Staff find the offline resident a wish is for (people of their community only)."""
-    actor = _actor(request)
+    actor = request_actor(request)
     if not actor.can_anywhere(Capability.WISH_MODERATE):
         raise PermissionDenied(_("Only community staff enter wishes for residents."))
     form = PersonSearchForm(request.GET or None)
@@ -206,7 +204,7 @@ def wish_enter_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def wish_action_view(request: HttpRequest, wish_id: int, action: str) -> HttpResponse:
     """One lifecycle step from a button on the wish page."""
-    actor = _actor(request)
+    actor = request_actor(request)
     wish = access_wish_by_id(actor, wish_id)
     if action not in ACTION_FORMS:
         raise Http404
@@ -245,7 +243,7 @@ _DONE = {
 @require_POST
 def wish_contact_view(request: HttpRequest, wish_id: int) -> HttpResponse:
     """Show the wisher's contact to the claimant (htmx swaps it in); writes one audit row."""
-    actor = _actor(request)
+    actor = request_actor(request)
     wish = access_wish_by_id(actor, wish_id)
     contact = wish_contact_reveal(actor=actor, wish=wish)
     template = "wishes/_contact.html" if request.htmx else "wishes/contact.html"  # type: ignore[attr-defined]
@@ -255,14 +253,14 @@ def wish_contact_view(request: HttpRequest, wish_id: int) -> HttpResponse:
 @require_safe
 def wish_photo_view(request: HttpRequest, photo_uuid: str) -> HttpResponseBase:
     """Serve a photo to those who may see it; never cached publicly, never sniffed as anything else."""
-    photo = access_photo_by_uuid(_actor(request), photo_uuid)
+    photo = access_photo_by_uuid(request_actor(request), photo_uuid)
     return photo_response(file_name=photo.file_name, content_type=photo.content_type, photo_uuid=photo.uuid)
 
 
 @require_safe
 def wish_mine_view(request: HttpRequest) -> HttpResponse:
     """My wishes, the wishes I have claimed, and (staff) those I entered for residents."""
-    person = _actor(request).person
+    person = request_actor(request).person
     if person is None:
         raise PermissionDenied(_("This account is not linked to a person."))
     return render(
@@ -279,7 +277,7 @@ def wish_mine_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 def wish_for_me_view(request: HttpRequest) -> HttpResponse:
     """Open wishes near the helper and matching their skills."""
-    actor = _actor(request)
+    actor = request_actor(request)
     if not actor.can_anywhere(Capability.WISH_CLAIM):
         raise PermissionDenied(_("Only party members, volunteers and partner units claim wishes."))
     return render(request, "wishes/wish_for_me.html", {"wishes": wish_list_for_helper(actor)})
@@ -288,7 +286,7 @@ def wish_for_me_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 def wish_review_view(request: HttpRequest) -> HttpResponse:
     """The verification queue of community staff, oldest first, and offline residents' wishes to confirm."""
-    actor = _actor(request)
+    actor = request_actor(request)
     if not actor.can_anywhere(Capability.WISH_MODERATE):
         raise PermissionDenied(_("Only community staff verify wishes."))
     wishes, _last = _page(wish_list_to_review(actor), request)
@@ -299,7 +297,7 @@ def wish_review_view(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def wish_stats_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     if not actor.can_anywhere(Capability.WISH_MODERATE):
         raise PermissionDenied(_("You may not see wish statistics."))
     this_year = timezone.localdate().year
@@ -315,7 +313,7 @@ def wish_stats_view(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def category_list_view(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     if not can_manage_categories(actor):
         raise PermissionDenied(_("Only the street administration may change wish categories."))
     form = NewCategoryForm(request.POST or None)
@@ -344,7 +342,7 @@ def _categories_page(request: HttpRequest, form: NewCategoryForm, status: int = 
 
 @require_POST
 def category_edit_view(request: HttpRequest, category_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     if not can_manage_categories(actor):
         raise PermissionDenied(_("Only the street administration may change wish categories."))
     category = get_object_or_404(WishCategory, pk=category_id)

@@ -1,12 +1,11 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The module, not the class: Django picks the one AppConfig class this file holds (docs/modules.md).
+from mulin.core import modules
 
-class WorkOrdersConfig(AppConfig):
+
+class WorkOrdersConfig(modules.DomainAppConfig):
     name = "mulin.workorders"
     label = "workorders"
     verbose_name = _("Work orders")
-
-    def ready(self) -> None:
-        # Notification kinds, menu and home-page entries, periodic jobs.
-        from mulin.workorders import attention, kinds, navigation, tasks  # noqa: F401
+    demo_step = "mulin.workorders.demo.seed_demo_workorders"

@@ -1,17 +1,19 @@
 """What needs this person's attention, shown on their home page.
 
-Apps register providers: `provider(actor) -> list[AttentionItem]`. Each provider must cost a
-constant number of queries (counts, not lists), because the home page calls every one.
+Apps register providers in their `attention.py`: `provider(actor) -> list[AttentionItem]`. Each
+provider must cost a constant number of queries (counts, not lists), because the home page calls
+every one. It lives in core, below every app, so that apps never import the web shell.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 
-from mulin.organizations.scoping import Actor
+from mulin.core.types import ActorLike
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class AttentionItem:
     level: str = "info"  # info | warning | urgent
 
 
-Provider = Callable[[Actor], list[AttentionItem]]
+Provider = Callable[[Any], list[AttentionItem]]  # called with the request's organizations Actor
 _PROVIDERS: list[Provider] = []
 
 
@@ -32,7 +34,7 @@ def register(provider: Provider) -> Provider:
     return provider
 
 
-def items_for(actor: Actor) -> list[AttentionItem]:
+def items_for(actor: ActorLike) -> list[AttentionItem]:
     items: list[AttentionItem] = []
     for provider in _PROVIDERS:
         items.extend(provider(actor))

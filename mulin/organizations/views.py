@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mulin.core.exceptions import ApplicationError
+from mulin.core.forms import form_add_errors
 from mulin.core.idempotency import fingerprint, form_key_to_show, key_from_request, run_once
 from mulin.core.masking import mask_address, mask_id_number, mask_phone
 from mulin.organizations.forms import PersonForm, PersonSearchForm
@@ -96,13 +97,8 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
                 fingerprint=fingerprint(request, request.POST),
                 work=lambda: person_register(actor=actor, **form.cleaned_data),
             )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            for field, errors in exc.extra.items():
-                form.add_error(field, errors)
+        except (ValidationError, ApplicationError) as exc:
+            form_add_errors(form, exc)
         else:
             if outcome.replayed:
                 messages.info(request, _("This registration had already been sent; here is the person."))

@@ -39,7 +39,7 @@ class PointRule(BaseModel):
         PARTY_MEMBERS = "party_members", _("Party members (full and probationary)")
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
-    # The event other apps report, e.g. "wish.closed"; several rules may share one event.
+    # The event other apps report (points/events.py), e.g. "wishes.closed"; several rules may share one.
     event = models.CharField(_("event"), max_length=64, db_index=True)
     account = models.CharField(_("account"), max_length=16, choices=Account)
     name_zh_hans = models.CharField(_("name (Chinese)"), max_length=100)

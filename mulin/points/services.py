@@ -21,6 +21,7 @@ from mulin.notifications.services import notification_send
 from mulin.organizations.models import OrgUnit, PartyMembership, Person
 from mulin.organizations.scoping import Actor
 from mulin.organizations.selectors import street_of
+from mulin.points import events as point_events
 from mulin.points.models import Account, LedgerEntry, PointRule, ServiceCertificate
 from mulin.points.permissions import (
     ensure_can_correct_entry,
@@ -64,11 +65,14 @@ def points_award(
 ) -> list[LedgerEntry]:
     """Credit `person` for one service event under every active rule for `event`.
 
-    Called by other apps' services after they checked permissions (the service itself is the
+    `event` is a key an app registered (its `points.py`); an unknown one is a programming error
+    (ValueError). Called by other apps' services after they checked permissions (the service itself is the
     authority, e.g. a wish confirmed by its wisher). Each (source, person, rule) credits at most
     once: a retry, a double click or a concurrent call returns no new entry, because the partial
     unique constraint `ledgerentry_credit_once` decides. Returns the entries created now.
     """
+    if not point_events.is_registered(event):
+        raise ValueError(f"Unknown point event {event!r}; register it in the app's points.py.")
     source_type, source_id = source._meta.label_lower, str(source.pk)
     created: list[LedgerEntry] = []
     member: bool | None = None

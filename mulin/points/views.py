@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from mulin.core.concurrency import parse_version, version_token
+from mulin.core.concurrency import version_token
 from mulin.core.exceptions import ApplicationError
 from mulin.core.masking import mask_name
+from mulin.core.views import versioned_row_save
 from mulin.organizations.middleware import request_actor
 from mulin.organizations.roles import Capability
 from mulin.organizations.selectors import person_list_visible_to
@@ -195,20 +196,12 @@ def rule_update_view(request: HttpRequest, rule_id: int) -> HttpResponse:
     if not can_manage_rules(actor):
         raise PermissionDenied(_("Only the street administration may change the points rules."))
     rule = get_object_or_404(PointRule, pk=rule_id)
-    form = RuleForm(request.POST, prefix=f"rule{rule.pk}")
-    if form.is_valid():
-        changes = dict(form.cleaned_data)
-        try:
-            expected = parse_version(changes.pop("version"))
-            rule_update(actor=actor, rule=rule, expected_version=expected, **changes)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except ApplicationError as exc:
-            # Another administrator saved the rule since this page was shown (409): show theirs.
-            messages.error(request, exc.message)
-            return _rules_page(request, status=exc.status)
-        else:
-            messages.success(request, _("The rule has been saved. Entries already booked keep their amounts."))
-    else:
-        messages.error(request, _("Check the numbers: they cannot be negative."))
-    return redirect("points:rules")
+    return versioned_row_save(
+        request,
+        RuleForm(request.POST, prefix=f"rule{rule.pk}"),
+        save=lambda **changes: rule_update(actor=actor, rule=rule, **changes),
+        saved=_("The rule has been saved. Entries already booked keep their amounts."),
+        invalid=_("Check the numbers: they cannot be negative."),
+        back="points:rules",
+        conflict_page=lambda status: _rules_page(request, status=status),
+    )

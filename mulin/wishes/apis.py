@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,21 +19,23 @@ from rest_framework.views import APIView
 from mulin.core.api import IDEMPOTENCY_PARAMETER
 from mulin.core.idempotency import REPLAYED_HEADER, fingerprint, key_from_request, run_once
 from mulin.core.middleware import MAX_ID
+from mulin.core.statemachine import Action
 from mulin.organizations.middleware import ActorMixin
+from mulin.organizations.models import TimeSlot
 from mulin.organizations.permissions import access_person_by_id
+from mulin.wishes.actions import WISH_ACTIONS, wish_available_actions
 from mulin.wishes.models import Wish, WishCategory
-from mulin.wishes.permissions import access_wish_by_id, available_actions, can_view_wish_private
-from mulin.wishes.selectors import wish_events, wish_list_visible_to, wish_photos
+from mulin.wishes.permissions import access_wish_by_id, can_view_wish_private
+from mulin.wishes.selectors import category_list, wish_events, wish_list_visible_to, wish_photos
 from mulin.wishes.serializers import (
-    ACTION_FIELDS,
-    WishActionSerializer,
+    CategoryChoiceSerializer,
+    ChoiceSerializer,
     WishContactSerializer,
     WishCreateSerializer,
     WishDetailSerializer,
     WishSerializer,
 )
-from mulin.wishes.services import wish_action, wish_contact_reveal, wish_submit
-from mulin.wishes.transitions import ACTIONS
+from mulin.wishes.services import wish_contact_reveal, wish_submit
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input; nothing was changed."),
@@ -49,7 +51,7 @@ def _detail(actor: Any, wish: Wish) -> dict[str, Any]:
         "private": private,
         "events": wish_events(wish),
         "photos": wish_photos(wish) if private else [],
-        "actions": available_actions(actor, wish),
+        "actions": wish_available_actions(actor, wish),
     }
     return WishDetailSerializer(wish, context=context).data
 
@@ -132,46 +134,67 @@ class WishDetailApi(ActorMixin, APIView):
         return Response(_detail(self.actor, access_wish_by_id(self.actor, wish_id)))
 
 
-class WishActionApi(ActorMixin, APIView):
-    parser_classes = [JSONParser, MultiPartParser]
-
-    @extend_schema(
-        operation_id="wishes_action",
-        summary="Move a wish along its lifecycle",
-        description=(
-            "publish, reject (reason) — community staff; claim, release (reason) — helpers; "
-            "fulfil (note, photos[1–3] as multipart, hours) — the claimant; confirm (rating 1–5, thanks) — the "
-            "wisher, or staff for an offline resident; withdraw (reason) — the wisher before fulfilment. "
-            "409 when the wish is no longer in a state that allows the action (e.g. already claimed)."
-        ),
-        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(ACTIONS))],
-        request={"application/json": WishActionSerializer, "multipart/form-data": WishActionSerializer},
-        responses={
-            200: WishDetailSerializer,
-            **ERRORS,
-            409: OpenApiResponse(description="The wish is not in a state that allows this action."),
-        },
+def _action_api(action: Action[Wish]) -> type[APIView]:
+    """The endpoint of one action (actions.py): POST /wishes/{id}/<action>/, its own operation id
+    and request body — JSON, or multipart when the request carries files (fulfil's photos)."""
+    request_serializer = action.request_serializer
+    multipart = request_serializer is not None and any(
+        isinstance(getattr(field, "child", field), serializers.FileField)
+        for field in request_serializer().fields.values()
     )
-    def post(self, request: Request, wish_id: int, action: str) -> Response:
-        if action not in ACTIONS:
-            raise Http404
-        wish = access_wish_by_id(self.actor, wish_id)
-        serializer = WishActionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = {
-            name: serializer.validated_data[name] for name in ACTION_FIELDS[action] if name in serializer.validated_data
-        }
-        if action == "fulfil":
-            data.setdefault("photos", [])
-            data.setdefault("note", "")
-        if action == "reject":
-            data.setdefault("reason", "")
-        if action == "confirm":
-            data.setdefault("rating", None)
-        wish = wish_action(actor=self.actor, wish=wish, action=action, **data)
-        with contextlib.suppress(Http404):  # reload with the wall's joins, if the caller still sees it
-            wish = access_wish_by_id(self.actor, wish.pk)
-        return Response(_detail(self.actor, wish))
+
+    class WishActionApi(ActorMixin, APIView):
+        parser_classes = [MultiPartParser] if multipart else [JSONParser]
+
+        @extend_schema(
+            operation_id=f"wishes_{action.name}",
+            summary=action.summary,
+            request=({"multipart/form-data": request_serializer} if multipart else request_serializer),
+            responses={
+                200: WishDetailSerializer,
+                **ERRORS,
+                409: OpenApiResponse(description="The wish is not in a state that allows this action."),
+            },
+        )
+        def post(self, request: Request, wish_id: int) -> Response:
+            wish = access_wish_by_id(self.actor, wish_id)
+            data: dict[str, Any] = {}
+            if request_serializer is not None:
+                serializer = request_serializer(data=request.data)
+                serializer.is_valid(raise_exception=True)
+                data = dict(serializer.validated_data)
+            wish = action.service(actor=self.actor, wish=wish, **data)
+            with contextlib.suppress(Http404):  # reload with the wall's joins, if the caller still sees it
+                wish = access_wish_by_id(self.actor, wish.pk)
+            return Response(_detail(self.actor, wish))
+
+    WishActionApi.__name__ = WishActionApi.__qualname__ = f"Wish{action.name.capitalize()}Api"
+    return WishActionApi
+
+
+# One endpoint per action, by action name (api_urls.py).
+WISH_ACTION_APIS: dict[str, type[APIView]] = {name: _action_api(action) for name, action in WISH_ACTIONS.items()}
+
+
+class WishCategoryListApi(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="wishes_categories",
+        summary="The categories a wish may be posted in (send the code as `category`)",
+        responses={200: CategoryChoiceSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(CategoryChoiceSerializer(category_list(), many=True).data)
+
+
+class WishTimeSlotListApi(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="wishes_time_slots",
+        summary="The times a wisher may prefer (send the code as `preferred_time`)",
+        responses={200: ChoiceSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        slots = [{"code": code, "name": str(name)} for code, name in TimeSlot.choices]
+        return Response(ChoiceSerializer(slots, many=True).data)
 
 
 class WishContactApi(ActorMixin, APIView):

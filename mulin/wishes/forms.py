@@ -123,17 +123,6 @@ class ConfirmForm(forms.Form):
     thanks = forms.CharField(label=_("A word of thanks"), max_length=300, required=False)
 
 
-ACTION_FORMS: dict[str, type[forms.Form] | None] = {
-    "publish": None,
-    "reject": RejectForm,
-    "claim": None,
-    "release": ReasonForm,
-    "fulfil": FulfilForm,
-    "confirm": ConfirmForm,
-    "withdraw": ReasonForm,
-}
-
-
 class CategoryForm(forms.Form):
     name_zh_hans = forms.CharField(label=_("Name (Chinese)"), max_length=40)
     name_en = forms.CharField(label=_("Name (English)"), max_length=60)

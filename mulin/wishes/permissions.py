@@ -16,7 +16,6 @@ from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor
 from mulin.wishes.models import Wish, WishPhoto
 from mulin.wishes.selectors import wish_list_visible_to
-from mulin.wishes.transitions import TRANSITIONS, allowed
 
 S = Wish.Status
 
@@ -145,25 +144,6 @@ def can_withdraw_wish(actor: Actor, wish: Wish) -> bool:
 def ensure_can_withdraw_wish(actor: Actor, wish: Wish) -> None:
     if not can_withdraw_wish(actor, wish):
         raise PermissionDenied(_("Only the wisher may withdraw this wish."))
-
-
-PREDICATES = {
-    "publish": can_moderate_wish,
-    "reject": can_moderate_wish,
-    "claim": can_claim_wish,
-    "release": can_release_wish,
-    "fulfil": can_fulfil_wish,
-    "confirm": can_confirm_wish,
-    "withdraw": can_withdraw_wish,
-}
-assert set(PREDICATES) == set(TRANSITIONS)
-
-
-def available_actions(actor: Actor, wish: Wish) -> list[str]:
-    """Actions the actor may take on the wish now: the same predicates the services enforce."""
-    return [
-        action for action, predicate in PREDICATES.items() if allowed(action, wish.status) and predicate(actor, wish)
-    ]
 
 
 def can_view_wish_contact(actor: Actor, wish: Wish) -> bool:

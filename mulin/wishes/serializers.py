@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from mulin.organizations.models import OrgUnit, TimeSlot
 from mulin.wishes.models import DESCRIPTION_MAX, TITLE_MAX, Wish, WishCategory, WishEvent
-from mulin.wishes.transitions import ACTIONS
+from mulin.wishes.transitions import WISH_LIFECYCLE
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -22,6 +22,24 @@ class CategorySerializer(serializers.ModelSerializer):
         model = WishCategory
         fields = ["code", "name"]
         read_only_fields = fields
+
+
+class CategoryChoiceSerializer(serializers.ModelSerializer):
+    """A category a wish may be posted in: send its `code` as `category`."""
+
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = WishCategory
+        fields = ["code", "name", "default_hours"]
+        read_only_fields = fields
+
+
+class ChoiceSerializer(serializers.Serializer):
+    """One value a field takes: send `code`; `name` is for people, in the caller's language."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
 
 
 class UnitRefSerializer(serializers.ModelSerializer):
@@ -128,7 +146,7 @@ class WishDetailSerializer(WishSerializer):
     def get_timeline(self, wish: Wish) -> Any:
         return WishEventSerializer(self.context.get("events", []), many=True, context=self.context).data
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS)))
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=WISH_LIFECYCLE.names)))
     def get_actions(self, wish: Wish) -> list[str]:
         return list(self.context.get("actions", []))
 
@@ -166,28 +184,33 @@ class WishCreateSerializer(serializers.Serializer):
     )
 
 
-class WishActionSerializer(serializers.Serializer):
-    """Fields by action: reject needs `reason`; release and withdraw take an optional `reason`;
-    fulfil needs `note` and 1–3 `photos` (multipart) and takes `hours`; confirm needs `rating`
-    (1–5) and takes `thanks`; publish and claim take nothing. Other fields are ignored."""
-
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    hours = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=24, required=False)
-    photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=3)
-    rating = serializers.IntegerField(min_value=1, max_value=5, required=False)
-    thanks = serializers.CharField(max_length=300, required=False, allow_blank=True)
+# Request bodies of the actions (actions.py), one per action that takes input; publish and claim
+# take none. Fields and names are those of the services' arguments.
 
 
-ACTION_FIELDS: dict[str, tuple[str, ...]] = {
-    "publish": (),
-    "reject": ("reason",),
-    "claim": (),
-    "release": ("reason",),
-    "fulfil": ("note", "photos", "hours"),
-    "confirm": ("rating", "thanks"),
-    "withdraw": ("reason",),
-}
+class WishRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, allow_blank=True)
+
+
+class WishReasonSerializer(serializers.Serializer):
+    """Release or withdraw, with an optional reason."""
+
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class WishFulfilSerializer(serializers.Serializer):
+    """multipart/form-data: the photos are files."""
+
+    note = serializers.CharField(max_length=500, allow_blank=True)
+    photos = serializers.ListField(child=serializers.FileField(), max_length=3)  # 1-3 JPEG or PNG, 5 MB each
+    hours = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=0, max_value=24, required=False, allow_null=True, default=None
+    )
+
+
+class WishConfirmSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    thanks = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class WishContactSerializer(serializers.Serializer):

@@ -1,6 +1,7 @@
-"""The wish lifecycle in one table. Every status change goes through `transition()`, which is a
-conditional UPDATE: it changes the row only if the wish is still in an allowed source state, so
-two people acting at the same moment cannot both succeed (征集 → 核实 → 公示 → 认领 → 圆梦 → 反馈 → 销号).
+"""The wish lifecycle in one table (征集 → 核实 → 公示 → 认领 → 圆梦 → 反馈 → 销号). Every status change
+goes through `WISH_LIFECYCLE.apply()`, a conditional UPDATE (core/statemachine.py): two people
+acting at the same moment cannot both succeed. What people do with these transitions — who may,
+the service, the form and the API request — is declared once per action in `actions.py`.
 
     submitted ──publish──▶ published ──claim──▶ claimed ──fulfil──▶ fulfilled ──confirm──▶ closed
         │                    ▲   │                 │
@@ -11,31 +12,16 @@ two people acting at the same moment cannot both succeed (征集 → 核实 → 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from django.db.models import Q
-from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from mulin.core.exceptions import StateConflict
+from mulin.core.statemachine import StateMachine, Transition
 from mulin.wishes.models import Wish
 
 S = Wish.Status
 
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    conflict: str | Promise  # shown (translated) when the wish is no longer in a source state
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
+WISH_LIFECYCLE = StateMachine(
+    Wish,
+    [
         Transition(
             "publish", frozenset({S.SUBMITTED}), S.PUBLISHED, _("This wish is no longer awaiting verification.")
         ),
@@ -50,30 +36,8 @@ TRANSITIONS: dict[str, Transition] = {
             S.WITHDRAWN,
             _("A wish can be withdrawn only before it is fulfilled."),
         ),
-    ]
-}
-ACTIONS = tuple(TRANSITIONS)
-
-
-def allowed(action: str, status: str) -> bool:
-    """Whether `action` may start from `status` (for showing buttons; the UPDATE still decides)."""
-    return status in TRANSITIONS[action].sources
-
-
-def transition(wish: Wish, action: str, *, condition: Q | None = None, **changes: Any) -> Wish:
-    """Move `wish` along `action` with one conditional UPDATE, then refresh it.
-
-    `condition` adds to the WHERE clause (e.g. the claimant must still be the actor). Raise
-    StateConflict (HTTP 409) when no row matched: someone else moved the wish first, or it was
-    never in a source state.
-    """
-    spec = TRANSITIONS[action]
-    rows = Wish.objects.filter(pk=wish.pk, status__in=spec.sources)
-    if condition is not None:
-        rows = rows.filter(condition)
-    changes.setdefault("updated_at", timezone.now())
-    updated = rows.update(status=spec.target, escalation_stage=Wish.Escalation.NONE, **changes)
-    if updated == 0:
-        raise StateConflict(spec.conflict, code=f"wish_{action}_conflict")
-    wish.refresh_from_db()
-    return wish
+    ],
+    code="wish",
+    # Any move restarts the escalation ladder (services/escalation.py).
+    also_set={"escalation_stage": Wish.Escalation.NONE},
+)

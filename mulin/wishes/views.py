@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,19 +14,21 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mulin.core.concurrency import parse_version, version_token
+from mulin.core.concurrency import version_token
 from mulin.core.exceptions import ApplicationError
+from mulin.core.forms import form_add_errors
 from mulin.core.idempotency import fingerprint, form_key_to_show, key_from_request, run_once
 from mulin.core.photos import photo_response
+from mulin.core.views import versioned_row_save
 from mulin.organizations.middleware import request_actor
 from mulin.organizations.permissions import access_person_by_id
 from mulin.organizations.roles import Capability
+from mulin.organizations.scoping import Actor
 from mulin.organizations.selectors import person_search
+from mulin.wishes.actions import WISH_ACTIONS, wish_available_actions
 from mulin.wishes.forms import (
-    ACTION_FORMS,
     STATUS_GROUPS,
     CategoryForm,
     NewCategoryForm,
@@ -33,11 +36,10 @@ from mulin.wishes.forms import (
     WallFilterForm,
     WishForm,
 )
-from mulin.wishes.models import WishCategory, WishSuggestion
+from mulin.wishes.models import Wish, WishCategory, WishSuggestion
 from mulin.wishes.permissions import (
     access_photo_by_uuid,
     access_wish_by_id,
-    available_actions,
     can_enter_wish_for,
     can_manage_categories,
     can_moderate_wish,
@@ -59,9 +61,8 @@ from mulin.wishes.selectors import (
     wish_list_visible_to,
     wish_photos,
 )
-from mulin.wishes.services import category_save, wish_action, wish_contact_reveal, wish_submit
+from mulin.wishes.services import category_save, wish_contact_reveal, wish_submit
 from mulin.wishes.stats import wish_stats
-from mulin.wishes.transitions import TRANSITIONS
 
 PAGE = 25
 
@@ -118,10 +119,21 @@ def wall_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 def wish_detail_view(request: HttpRequest, wish_id: int) -> HttpResponse:
     actor = request_actor(request)
-    wish = access_wish_by_id(actor, wish_id)
+    return _detail_page(request, actor, access_wish_by_id(actor, wish_id))
+
+
+def _detail_page(
+    request: HttpRequest, actor: Actor, wish: Wish, *, bound: dict[str, forms.Form] | None = None
+) -> HttpResponse:
+    """The wish page; `bound` holds an action's form as it was sent, with its errors."""
     private = can_view_wish_private(actor, wish)
-    actions = available_actions(actor, wish)
-    forms = {action: form() for action, form in ACTION_FORMS.items() if action in actions and form is not None}
+    actions = wish_available_actions(actor, wish)
+    bound = bound or {}
+    action_forms = {
+        name: bound[name] if name in bound else action.form()
+        for name, action in WISH_ACTIONS.items()
+        if name in actions and action.form is not None
+    }
     suggestions: list[WishSuggestion] = []
     if can_moderate_wish(actor, wish):
         suggestions = list(wish.suggestions.select_related("person").order_by("-score", "id")[:5])
@@ -134,10 +146,9 @@ def wish_detail_view(request: HttpRequest, wish_id: int) -> HttpResponse:
             "photos": wish_photos(wish) if private else [],
             "private": private,
             "actions": actions,
-            "forms": forms,
+            "forms": action_forms,
             "can_view_contact": can_view_wish_contact(actor, wish),
             "suggestions": suggestions,
-            "transitions": TRANSITIONS,
         },
     )
 
@@ -171,11 +182,8 @@ def wish_create_view(request: HttpRequest) -> HttpResponse:
                 fingerprint=fingerprint(request, request.POST),
                 work=lambda: wish_submit(actor=actor, wisher=wisher, **form.cleaned_data),
             )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, ApplicationError) as exc:
+            form_add_errors(form, exc)
         else:
             if outcome.replayed:
                 messages.info(request, _("This wish had already been sent; here it is."))
@@ -203,41 +211,30 @@ def wish_enter_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def wish_action_view(request: HttpRequest, wish_id: int, action: str) -> HttpResponse:
-    """One lifecycle step from a button on the wish page."""
+    """One lifecycle step from a button on the wish page (actions.py). Refused input comes back on
+    the wish page with what was typed and each message beside its field; a refusal of the step
+    itself (someone was faster, the wish moved on) is a message above the page."""
     actor = request_actor(request)
     wish = access_wish_by_id(actor, wish_id)
-    if action not in ACTION_FORMS:
+    spec = WISH_ACTIONS.get(action)
+    if spec is None:
         raise Http404
-    form_class = ACTION_FORMS[action]
-    data: dict[str, Any] = {}
-    if form_class is not None:
-        form = form_class(request.POST, request.FILES)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                messages.error(request, " ".join(str(error) for error in errors))
+    form = spec.form(request.POST, request.FILES) if spec.form is not None else None
+    if form is None or form.is_valid():
+        try:
+            spec.service(actor=actor, wish=wish, **(form.cleaned_data if form is not None else {}))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
             return redirect(wish)
-        data = form.cleaned_data
-    try:
-        wish_action(actor=actor, wish=wish, action=action, **data)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, str(_DONE[action]))
-    return redirect(wish)
-
-
-# Lazy: read in the language of each request, not the one active when the module was imported.
-_DONE = {
-    "publish": gettext_lazy("The wish is on the wall."),
-    "reject": gettext_lazy("The wish was not published; the wisher sees your reason."),
-    "claim": gettext_lazy("Thank you for taking this on. You can now see how to reach the wisher."),
-    "release": gettext_lazy("The wish is back on the wall."),
-    "fulfil": gettext_lazy("Thank you. The wisher is asked to confirm."),
-    "confirm": gettext_lazy("Thank you. The wish is closed and the helper has been thanked."),
-    "withdraw": gettext_lazy("The wish has been withdrawn."),
-}
+        except ValidationError as exc:
+            if form is None:
+                messages.error(request, " ".join(exc.messages))
+                return redirect(wish)
+            form_add_errors(form, exc)
+        else:
+            messages.success(request, str(spec.done_message))
+            return redirect(wish)
+    return _detail_page(request, actor, wish, bound={action: form} if form is not None else None)
 
 
 @require_POST
@@ -321,8 +318,7 @@ def category_list_view(request: HttpRequest) -> HttpResponse:
         try:
             category_save(actor=actor, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("The category has been added."))
             return redirect("wishes:categories")
@@ -346,20 +342,12 @@ def category_edit_view(request: HttpRequest, category_id: int) -> HttpResponse:
     if not can_manage_categories(actor):
         raise PermissionDenied(_("Only the street administration may change wish categories."))
     category = get_object_or_404(WishCategory, pk=category_id)
-    form = CategoryForm(request.POST, prefix=f"c{category.pk}")
-    if form.is_valid():
-        fields = dict(form.cleaned_data)
-        try:
-            expected = parse_version(fields.pop("version"))
-            category_save(actor=actor, category=category, expected_version=expected, **fields)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except ApplicationError as exc:
-            # Someone saved the category since this page was shown: say so, show theirs (409).
-            messages.error(request, exc.message)
-            return _categories_page(request, NewCategoryForm(), status=exc.status)
-        else:
-            messages.success(request, _("The category has been saved."))
-    else:
-        messages.error(request, _("Check the fields of the category."))
-    return redirect("wishes:categories")
+    return versioned_row_save(
+        request,
+        CategoryForm(request.POST, prefix=f"c{category.pk}"),
+        save=lambda **fields: category_save(actor=actor, category=category, **fields),
+        saved=_("The category has been saved."),
+        invalid=_("Check the fields of the category."),
+        back="wishes:categories",
+        conflict_page=lambda status: _categories_page(request, NewCategoryForm(), status=status),
+    )

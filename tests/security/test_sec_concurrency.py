@@ -169,7 +169,7 @@ def test_a_burst_of_confirmations_credits_one_helper_for_every_wish(cast):
     )
 
     assert all(isinstance(r, Wish) for r in results), results
-    service_rules = PointRule.objects.filter(event="wish.closed", account=Account.SERVICE, is_active=True)
+    service_rules = PointRule.objects.filter(event="wishes.closed", account=Account.SERVICE, is_active=True)
     per_wish = sum((rule.points for rule in service_rules), Decimal(0))
     credits = LedgerEntry.objects.filter(person=helper, account=Account.SERVICE, kind=LedgerEntry.Kind.CREDIT)
     assert credits.count() == N * service_rules.count()

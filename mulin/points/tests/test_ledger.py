@@ -48,7 +48,7 @@ def people(street):  # type: ignore[no-untyped-def]
 
 def _award(people, *, source=None, hours=Decimal("2.5"), when=None):  # type: ignore[no-untyped-def]
     return points_award(
-        event="wish.closed",
+        event="wishes.closed",
         person=people["member"],
         source=source or people["street"].nanyuan,  # any row stands in for the source here
         occurred_at=when or timezone.now(),
@@ -94,7 +94,7 @@ def test_hours_from_the_source_are_capped_by_the_rule(people):
 def test_inactive_rules_and_non_members_earn_nothing_on_the_assessment_account(people):
     PointRule.objects.filter(code="wish-fulfilled").update(is_active=False)
     entries = points_award(
-        event="wish.closed",
+        event="wishes.closed",
         person=people["resident"],
         source=people["street"].cuiyu,
         occurred_at=timezone.now(),
@@ -303,7 +303,7 @@ def test_my_points_page_shows_balance_history_and_issues_a_certificate(people, c
 def test_history_pages_by_keyset(people, client):
     for i in range(30):
         points_award(
-            event="wish.closed",
+            event="wishes.closed",
             person=people["member"],
             source=make_person(home=people["street"].nanyuan_building),
             occurred_at=timezone.now() - dt.timedelta(days=i),

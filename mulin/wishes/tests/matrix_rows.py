@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.test import override_settings
 from django.utils import timezone
 
 from mulin.organizations.models import Person
@@ -26,8 +27,11 @@ from mulin.wishes.services import wish_claim, wish_fulfil, wish_publish, wish_su
 from mulin.wishes.tests.factories import jpeg_upload
 
 WISH_SUBMITTED, WISH_PUBLISHED, WISH_PHOTO = "wish_submitted", "wish_published", "wish_photo"
+WISH_CLAIMED, WISH_FULFILLED = "wish_claimed", "wish_fulfilled"
 CATEGORY, RULE, ENTRY, CERTIFICATE = "wish_category", "points_rule", "ledger_entry", "certificate"
-OBJECT_KINDS = frozenset({WISH_SUBMITTED, WISH_PUBLISHED, WISH_PHOTO, CATEGORY, RULE, ENTRY, CERTIFICATE})
+OBJECT_KINDS = frozenset(
+    {WISH_SUBMITTED, WISH_PUBLISHED, WISH_CLAIMED, WISH_FULFILLED, WISH_PHOTO, CATEGORY, RULE, ENTRY, CERTIFICATE}
+)
 
 OUT = frozenset({ANONYMOUS, DISABLED})
 SIGNED_IN = frozenset(ROLES) - OUT
@@ -71,6 +75,17 @@ PHOTO = {
     "street_admin": _same(200),
 }
 OWN_LEDGER = _objects({"street_admin": _same(200)}, default=(200, 404, 404))
+# The API's action endpoints. Claimed and fulfilled wishes are claimed by the party member, except
+# the party member's own, which the volunteer claimed.
+MODERATE_API = {"worker_cuiyu": (200, 200, 404), "worker_nanyuan": (200, 200, 404), "street_admin": _same(200)}
+RELEASE_API = {
+    "party_member": (403, 200, 200),  # the claimant
+    "worker_cuiyu": (200, 200, 403),  # staff of the wish's community (others see it on the wall)
+    "worker_nanyuan": (200, 200, 403),
+    "street_admin": _same(200),
+}
+FULFIL_API = {"party_member": (403, 200, 200)}  # the claimant alone
+WISHER_ONLY_API = (200, 403, 403)  # confirm a fulfilled wish, withdraw a published one
 
 
 def rows(Route: Any, PERSON: str) -> list[Any]:
@@ -179,14 +194,61 @@ def rows(Route: Any, PERSON: str) -> list[Any]:
             data=lambda c, r: {"title": "矩阵心愿", "category": "repair"},
             api=True,
         ),
+        Route("api:wish-categories", expect=_api(200), api=True),
+        Route("api:wish-time-slots", expect=_api(200), api=True),
         Route("api:wish", obj=WISH_PUBLISHED, expect=_objects({}, default=_same(200), api=True), api=True),
         Route(
-            "api:wish-action",
+            "api:wish-claim",
             "POST",
             obj=WISH_PUBLISHED,
-            kwargs={"action": "claim"},
             api=True,
             expect=_objects(dict.fromkeys(CLAIMERS, (403, 200, 200)), default=_same(403), api=True),
+        ),
+        Route(
+            "api:wish-publish",
+            "POST",
+            obj=WISH_SUBMITTED,
+            api=True,
+            expect=_objects(MODERATE_API, default=(403, 404, 404), api=True),
+        ),
+        Route(
+            "api:wish-reject",
+            "POST",
+            obj=WISH_SUBMITTED,
+            api=True,
+            data=lambda c, r: {"reason": "矩阵"},
+            expect=_objects(MODERATE_API, default=(403, 404, 404), api=True),
+        ),
+        Route(
+            "api:wish-release",
+            "POST",
+            obj=WISH_CLAIMED,
+            api=True,
+            expect=_objects(RELEASE_API, default=_same(403), api=True),
+        ),
+        Route(
+            "api:wish-fulfil",
+            "POST",
+            obj=WISH_CLAIMED,
+            api=True,
+            format="multipart",
+            data=lambda c, r: {"note": "好了", "photos": [jpeg_upload()]},
+            expect=_objects(FULFIL_API, default=_same(403), api=True),
+        ),
+        Route(
+            "api:wish-confirm",
+            "POST",
+            obj=WISH_FULFILLED,
+            api=True,
+            data=lambda c, r: {"rating": 5},
+            expect=_objects({}, default=WISHER_ONLY_API, api=True),
+        ),
+        Route(
+            "api:wish-withdraw",
+            "POST",
+            obj=WISH_PUBLISHED,
+            api=True,
+            expect=_objects({}, default=WISHER_ONLY_API, api=True),
         ),
         Route(
             "api:wish-contact",
@@ -226,7 +288,7 @@ def target(cast: Cast, kind: str, role: str, which: str) -> dict[str, Any]:
     if kind in (ENTRY, CERTIFICATE):
         community = cast.home_community[role] if which != "other" else cast.other_community(role)
         [entry, *_rest] = points_award(
-            event="wish.closed",
+            event="wishes.closed",
             person=owner,
             source=_wish(owner),  # any fresh row will do: a new source each time
             occurred_at=timezone.now(),
@@ -243,8 +305,13 @@ def target(cast: Cast, kind: str, role: str, which: str) -> dict[str, Any]:
     if kind == WISH_PUBLISHED:
         return {"wish_id": wish.pk}
     claimant = cast.people["volunteer"] if owner == cast.people["party_member"] else cast.people["party_member"]
-    wish_claim(actor=actor_for_person(claimant), wish=wish)
+    with override_settings(MULIN_WISH_MAX_OPEN_CLAIMS=10**6):  # one helper holds every claim of the matrix
+        wish_claim(actor=actor_for_person(claimant), wish=wish)
+    if kind == WISH_CLAIMED:
+        return {"wish_id": wish.pk}
     wish_fulfil(actor=actor_for_person(claimant), wish=wish, note="好了", photos=[jpeg_upload()])
+    if kind == WISH_FULFILLED:
+        return {"wish_id": wish.pk}
     return {"photo_uuid": wish.photos.get().uuid}
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from mulin.core.models import AuditEvent
 from mulin.points.models import LedgerEntry
-from mulin.wishes.models import Wish
+from mulin.wishes.models import Wish, WishCategory
 from mulin.wishes.tests.factories import jpeg_upload, make_wish
 
 pytestmark = pytest.mark.django_db
@@ -197,11 +197,31 @@ def test_endpoints_are_in_the_openapi_schema(cast, as_):
     for path in (
         "/api/v1/wishes/",
         "/api/v1/wishes/{wish_id}/",
-        "/api/v1/wishes/{wish_id}/{action}/",
+        "/api/v1/wishes/{wish_id}/publish/",
+        "/api/v1/wishes/{wish_id}/fulfil/",
+        "/api/v1/wishes/categories/",
         "/api/v1/wishes/{wish_id}/contact/",
         "/api/v1/points/me/",
     ):
         assert path in schema
+
+
+def test_every_choice_a_client_sends_can_be_listed(cast, as_, django_assert_max_num_queries):
+    client = as_(cast.resident)
+    WishCategory.objects.filter(code="culture").update(is_active=False)  # retired: not offered
+
+    with django_assert_max_num_queries(3):  # session, actor, categories
+        categories = client.get(f"{BASE}categories/", HTTP_ACCEPT_LANGUAGE="en").json()
+    slots = client.get(f"{BASE}time-slots/", HTTP_ACCEPT_LANGUAGE="en").json()
+
+    assert [c["code"] for c in categories] == ["daily-life", "elderly", "study", "health", "repair", "other"]
+    assert categories[4] == {"code": "repair", "name": "Repairs", "default_hours": "1.5"}
+    assert slots[0] == {"code": "weekday_morning", "name": "Weekday mornings"}
+    assert len(slots) == 6
+    posted = client.post(
+        BASE, {"title": "修门锁", "category": categories[4]["code"], "preferred_time": slots[0]["code"]}, format="json"
+    )
+    assert posted.status_code == 201
 
 
 def test_points_me_is_the_callers_own_only(cast, as_):

@@ -4,6 +4,7 @@ query counts that do not grow with the number of wishes."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mulin.core.models import AuditEvent
@@ -112,6 +113,41 @@ def test_a_refused_action_shows_the_reason_and_changes_nothing(cast, client):
     assert messages == ["Someone has already claimed this wish."]
     wish.refresh_from_db()
     assert wish.claimant == cast.member
+
+
+def test_a_refused_fulfilment_keeps_what_was_typed_with_the_message_beside_the_photos(cast, client, english):
+    wish = make_wish(wisher=cast.resident, status=S.CLAIMED, moderator=cast.nanyuan_worker, claimant=cast.member)
+    client.force_login(cast.member.user)
+    # JPEG magic bytes with no image behind them: the form takes the file, the service refuses it.
+    not_a_photo = SimpleUploadedFile("page.jpg", b"\xff\xd8\xff\xe0" + b"<html>" * 50, content_type="image/jpeg")
+
+    response = client.post(
+        reverse("wishes:action", args=[wish.pk, "fulfil"]),
+        {"note": "换好了水龙头", "hours": "1.5", "photos": [not_a_photo]},
+    )
+
+    assert response.status_code == 200  # the wish page again, not a redirect
+    form = response.context["forms"]["fulfil"]
+    assert form.data["note"] == "换好了水龙头"
+    assert form.data["hours"] == "1.5"
+    assert form.errors == {"photos": ["This file is not a photo Mulin can accept."]}
+    assert "换好了水龙头" in response.content.decode()
+    wish.refresh_from_db()
+    assert wish.status == S.CLAIMED
+    assert wish.photos.count() == 0
+
+
+def test_a_rejection_without_a_reason_opens_its_form_again_with_the_message(cast, client, english):
+    wish = make_wish(wisher=cast.resident)
+    client.force_login(cast.nanyuan_worker.user)
+
+    response = client.post(reverse("wishes:action", args=[wish.pk, "reject"]), {"reason": ""})
+
+    assert response.status_code == 200
+    assert list(response.context["forms"]["reject"].errors) == ["reason"]
+    assert "<details open><summary>Do not publish" in response.content.decode()
+    wish.refresh_from_db()
+    assert wish.status == S.SUBMITTED
 
 
 def test_empty_title_on_the_form_writes_no_row(cast, client):

@@ -112,7 +112,7 @@ def generate(ctx: GenContext) -> None:
     categories = {c.code: c for c in WishCategory.objects.filter(is_active=True)}
     codes = [code for code in CATEGORY_WEIGHT if code in categories]
     code_weights = [CATEGORY_WEIGHT[c] for c in codes]
-    rules = rules_for_event("wish.closed")
+    rules = rules_for_event("wishes.closed")
     community_weights = [len(ctx.residents_by_community[i]) for i in range(len(ctx.communities))]
     # Who posts: older residents far more, and a few regulars very often (Zipf over a shuffled list).
     wisher_pools = {}
@@ -550,7 +550,7 @@ def _claims(
         role = R.STAFF if clerk else R.WISHER
         state.update(status=S.CLOSED, closed_at=confirm_at, confirmed_by=confirmer.id, rating=rating, thanks=thanks)
         event(confirm_at, V.CONFIRMED, confirmer, role, note=thanks)
-        audit(confirm_at, "confirmed", confirmer, {"by": role, "rating": rating})
+        audit(confirm_at, "closed", confirmer, {"by": role, "rating": rating})
         return
 
 

@@ -1,0 +1,48 @@
+"""View helpers every app's pages share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.functional import Promise
+
+from mulin.core.concurrency import FORM_FIELD, parse_version
+from mulin.core.exceptions import ApplicationError
+
+
+def versioned_row_save(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    save: Callable[..., Any],
+    saved: str | Promise,
+    invalid: str | Promise,
+    back: str,
+    conflict_page: Callable[[int], HttpResponse],
+) -> HttpResponse:
+    """The POST of one row of a settings page edited in place (points rules, wish categories).
+
+    The form carries the row's version (ADR 0009); `save(expected_version=…, **fields)` is the
+    service. Saved: `saved` and back to the page. Refused: the reason, back to the page. Someone
+    saved the row since the page was shown (409): `conflict_page(status)` shows theirs.
+    """
+    if not form.is_valid():
+        messages.error(request, str(invalid))
+        return redirect(back)
+    fields = dict(form.cleaned_data)
+    try:
+        save(expected_version=parse_version(fields.pop(FORM_FIELD)), **fields)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return conflict_page(exc.status)
+    else:
+        messages.success(request, str(saved))
+    return redirect(back)

@@ -1,12 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The module, not the class: Django picks the one AppConfig class this file holds (docs/modules.md).
+from mulin.core import modules
 
-class RostersConfig(AppConfig):
+
+class RostersConfig(modules.DomainAppConfig):
     name = "mulin.rosters"
     label = "rosters"
     verbose_name = _("Duty rosters")
-
-    def ready(self) -> None:
-        # Notification kinds, menu and home-page entries, background and periodic jobs.
-        from mulin.rosters import kinds, navigation, tasks  # noqa: F401

@@ -46,7 +46,7 @@ def test_default_rules_come_from_the_declared_events_and_keep_changed_amounts():
 
     ensure_default_rules(PointRule)
 
-    assert sorted(PointRule.objects.values_list("code", "event", "points")) == [
+    assert sorted(PointRule.objects.filter(event="wishes.closed").values_list("code", "event", "points")) == [
         ("wish-fulfilled", "wishes.closed", Decimal(12)),
         ("wish-fulfilled-assessment", "wishes.closed", Decimal(2)),
     ]
@@ -66,5 +66,5 @@ def test_two_events_cannot_claim_the_same_rule_code():
 
 def test_the_stored_rules_of_the_migrated_database_use_the_new_name():
     # Migrations ran for the test database: points.0003 wrote "wish.closed", wishes.0003 renamed it.
-    assert set(PointRule.objects.values_list("event", flat=True)) <= {"wishes.closed"}
+    assert "wish.closed" not in set(PointRule.objects.values_list("event", flat=True))
     assert not PointRule.objects.filter(event="wish.closed").exists()

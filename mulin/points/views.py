@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from mulin.core.concurrency import version_token
 from mulin.core.exceptions import ApplicationError
 from mulin.core.masking import mask_name
-from mulin.core.views import versioned_row_save
+from mulin.core.views import keyset_before, versioned_row_save
 from mulin.organizations.middleware import request_actor
 from mulin.organizations.roles import Capability
 from mulin.organizations.selectors import person_list_visible_to
@@ -42,13 +42,8 @@ from mulin.points.services import certificate_issue, points_correct, rule_update
 PAGE = 25
 
 
-def _before(request: HttpRequest) -> int | None:
-    value = request.GET.get("before", "")
-    return int(value) if value.isdigit() else None
-
-
 def _ledger_context(request: HttpRequest, person) -> dict:  # type: ignore[no-untyped-def]
-    entries = ledger_history(person, before=_before(request), limit=PAGE + 1)
+    entries = ledger_history(person, before=keyset_before(request), limit=PAGE + 1)
     return {
         "person": person,
         "entries": entries[:PAGE],

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mulin.core.forms import MultiplePhotoField
 from mulin.organizations.models import Skill, TimeSlot
 from mulin.wishes.models import DESCRIPTION_MAX, TITLE_MAX, Wish, WishCategory
 
@@ -85,20 +86,6 @@ class ReasonForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Why is it not published?"), max_length=200)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultiplePhotoField, self).clean(item, initial) for item in files if item]
 
 
 class FulfilForm(forms.Form):

@@ -4,7 +4,6 @@ shown by the same predicates the services enforce."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -21,7 +20,7 @@ from mulin.core.exceptions import ApplicationError
 from mulin.core.forms import form_add_errors
 from mulin.core.idempotency import fingerprint, form_key_to_show, key_from_request, run_once
 from mulin.core.photos import photo_response
-from mulin.core.views import versioned_row_save
+from mulin.core.views import keyset_before, keyset_page, versioned_row_save
 from mulin.organizations.middleware import request_actor
 from mulin.organizations.permissions import access_person_by_id
 from mulin.organizations.roles import Capability
@@ -64,27 +63,6 @@ from mulin.wishes.selectors import (
 from mulin.wishes.services import category_save, wish_contact_reveal, wish_submit
 from mulin.wishes.stats import wish_stats
 
-PAGE = 25
-
-
-def _before(request: HttpRequest) -> int | None:
-    value = request.GET.get("before", "")
-    return int(value) if value.isdigit() else None
-
-
-def _page(queryset: Any, request: HttpRequest) -> tuple[list[Any], int | None]:
-    """One keyset page: PAGE rows and the id to continue before (None on the last page)."""
-    rows = list(queryset[: PAGE + 1])
-    return rows[:PAGE], (rows[PAGE - 1].pk if len(rows) > PAGE else None)
-
-
-def _next_url(request: HttpRequest, before: int | None) -> str:
-    if before is None:
-        return ""
-    query = request.GET.copy()
-    query["before"] = str(before)
-    return f"?{query.urlencode()}"
-
 
 @require_safe
 def wall_view(request: HttpRequest) -> HttpResponse:
@@ -98,18 +76,18 @@ def wall_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         show = form.cleaned_data["show"] or "open"
         community_id, category_id = form.cleaned_data["community"], form.cleaned_data["category"]
-    wishes, before = _page(
+    wishes, next_url = keyset_page(
+        request,
         wish_list_visible_to(
             actor,
             statuses=STATUS_GROUPS[show],
             community_id=community_id,
             category_id=category_id,
-            before=_before(request),
+            before=keyset_before(request),
         ).only(*CARD_FIELDS),
-        request,
     )
-    context = {"wishes": wishes, "next_url": _next_url(request, before), "form": form, "show": show}
-    if request.htmx and _before(request):  # type: ignore[attr-defined]
+    context = {"wishes": wishes, "next_url": next_url, "form": form, "show": show}
+    if request.htmx and keyset_before(request):  # type: ignore[attr-defined]
         return render(request, "wishes/_wish_cards.html", context)
     context["can_post"] = can_post_wish(actor)
     context["can_enter"] = actor.can_anywhere(Capability.WISH_MODERATE)
@@ -286,7 +264,7 @@ def wish_review_view(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     if not actor.can_anywhere(Capability.WISH_MODERATE):
         raise PermissionDenied(_("Only community staff verify wishes."))
-    wishes, _last = _page(wish_list_to_review(actor), request)
+    wishes, _next = keyset_page(request, wish_list_to_review(actor))
     return render(
         request, "wishes/wish_review.html", {"wishes": wishes, "to_confirm": list(wish_list_to_confirm_for(actor))}
     )

@@ -18,9 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mulin.api.base import IDEMPOTENCY_PARAMETER, ActorMixin
+from mulin.core.api import IDEMPOTENCY_PARAMETER
 from mulin.core.idempotency import REPLAYED_HEADER, fingerprint, key_from_request, run_once
 from mulin.core.middleware import MAX_ID
+from mulin.organizations.middleware import ActorMixin
 from mulin.organizations.models import OrgUnit
 from mulin.organizations.scoping import Actor
 from mulin.workorders import serializers as ser

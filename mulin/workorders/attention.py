@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from mulin.core.attention import AttentionItem, register
 from mulin.organizations.scoping import Actor
-from mulin.web.attention import AttentionItem, register
 from mulin.workorders.selectors import attention_counts
 
 

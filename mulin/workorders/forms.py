@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mulin.wishes.forms import MultiplePhotoField  # a generic upload field; moves to core with the template
+from mulin.core.forms import MultiplePhotoField
 from mulin.workorders.models import (
     ADDRESS_MAX,
     DESCRIPTION_MAX,

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
+from mulin.core.navigation import NavItem, register
 from mulin.organizations.roles import Capability
-from mulin.web.navigation import NavItem, register
 
 register(
     NavItem(

@@ -23,7 +23,7 @@ from mulin.organizations.models import OrgUnit
 from mulin.organizations.roles import ROLE_SPECS, Capability
 from mulin.organizations.scoping import Actor
 from mulin.workorders.models import WorkOrder, WorkOrderPhoto
-from mulin.workorders.selectors import can_reach, work_order_list_visible_to
+from mulin.workorders.selectors import work_order_list_visible_to
 
 S = WorkOrder.Status
 _STREET_LEVEL = frozenset({OrgUnit.Kind.STREET, OrgUnit.Kind.DISTRICT})
@@ -53,7 +53,7 @@ def can_report_work_order(actor: Actor, unit: OrgUnit) -> bool:
         return True
     if actor.person is None or not actor.person.is_active:
         return False
-    return can_reach(actor, Capability.WORKORDER_REPORT, unit.path)
+    return actor.can_street_wide(Capability.WORKORDER_REPORT, unit.path)
 
 
 def ensure_can_report_work_order(actor: Actor, unit: OrgUnit) -> None:

@@ -18,10 +18,7 @@ from django.utils.translation import gettext as _
 
 from mulin.organizations.models import OrgUnit
 from mulin.organizations.roles import Capability
-from mulin.organizations.scoping import Actor, scope_q, subtree_q
-
-# The street reach is shared with the wish wall; it moves to organizations with the template (issue 8).
-from mulin.wishes.selectors import can_reach, reach_paths, reach_q  # noqa: F401  (re-exported)
+from mulin.organizations.scoping import Actor, scope_q, street_reach_q, subtree_q
 from mulin.workorders.models import (
     OPEN_STATUSES,
     WITH_PARTY_STATUSES,
@@ -40,7 +37,7 @@ LIST_RELATED = ("category", "community", "place", "assignee_department")
 def work_order_visibility_q(actor: Actor) -> Q:
     """Orders the actor may see: the street's orders for WORKORDER_VIEW holders, plus their own
     reports, orders they entered, and orders dispatched to a unit where they handle orders."""
-    visible = reach_q(actor, Capability.WORKORDER_VIEW)
+    visible = street_reach_q(actor, Capability.WORKORDER_VIEW, "scope_path")
     if actor.person_id is not None:
         visible |= Q(reporter_id=actor.person_id) | Q(entered_by_id=actor.person_id)
     if actor.can_anywhere(Capability.WORKORDER_HANDLE):
@@ -145,11 +142,16 @@ def category_list(*, include_retired: bool = False) -> QuerySet[WorkOrderCategor
 def department_list_for(actor: Actor, community: OrgUnit | None = None) -> QuerySet[ExternalDepartment]:
     """External departments of the streets the actor reaches (of `community`'s street if given)."""
     departments = ExternalDepartment.objects.filter(is_active=True).filter(
-        reach_q(actor, Capability.WORKORDER_VIEW, "street__path")
+        street_reach_q(actor, Capability.WORKORDER_VIEW, "street__path")
     )
     if community is not None:
         departments = departments.filter(street__path__in=community.ancestor_paths)
     return departments.select_related("street").order_by("street__path", "code")
+
+
+def department_list_of_street(street: OrgUnit) -> QuerySet[ExternalDepartment]:
+    """Every external department of a street, retired ones too (the street's settings page)."""
+    return ExternalDepartment.objects.filter(street=street).order_by("code")
 
 
 # Kinds of organisation unit a work order can be dispatched to.
@@ -218,7 +220,7 @@ def community_choices_for(actor: Actor) -> list[tuple[int, str]]:
     return [
         (unit.pk, unit.name)
         for unit in OrgUnit.objects.filter(
-            reach_q(actor, Capability.WORKORDER_REPORT, "path"), kind=OrgUnit.Kind.COMMUNITY, is_active=True
+            street_reach_q(actor, Capability.WORKORDER_REPORT, "path"), kind=OrgUnit.Kind.COMMUNITY, is_active=True
         ).order_by("path")
     ]
 

@@ -10,15 +10,18 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mulin.core.exceptions import ApplicationError
+from mulin.core.forms import form_add_errors
 from mulin.core.idempotency import fingerprint, form_key_to_show, key_from_request, run_once
+from mulin.core.photos import photo_response
+from mulin.core.views import keyset_before, keyset_page
+from mulin.organizations.middleware import request_actor
 from mulin.organizations.models import OrgUnit
 from mulin.organizations.roles import Capability
 from mulin.workorders import forms as F
@@ -36,6 +39,7 @@ from mulin.workorders.permissions import (
 from mulin.workorders.selectors import (
     category_list,
     community_choices_for,
+    department_list_of_street,
     open311_client_list,
     party_choices_for,
     party_from_choice,
@@ -48,40 +52,11 @@ from mulin.workorders.selectors import (
 )
 from mulin.workorders.transitions import TRANSITIONS, available_actions
 
-PAGE = 25
-
-
-def _actor(request: HttpRequest) -> Any:
-    return request.actor  # type: ignore[attr-defined]
-
-
-def _before(request: HttpRequest) -> int | None:
-    value = request.GET.get("before", "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
-
-
-def _page(queryset: Any) -> tuple[list[Any], int | None]:
-    rows = list(queryset[: PAGE + 1])
-    return rows[:PAGE], (rows[PAGE - 1].pk if len(rows) > PAGE else None)
-
-
-def _next_url(request: HttpRequest, before: int | None) -> str:
-    if before is None:
-        return ""
-    query = request.GET.copy()
-    query["before"] = str(before)
-    return f"?{query.urlencode()}"
-
-
-def _form_errors(form: forms.Form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
 
 @require_safe
 def work_order_list_view(request: HttpRequest) -> HttpResponse:
     """The street's work orders, newest first, 25 at a time."""
-    actor = _actor(request)
+    actor = request_actor(request)
     if not actor.can_anywhere(Capability.WORKORDER_VIEW):
         raise PermissionDenied(_("You may not see work orders."))
     categories = [(category.pk, category.name) for category in category_list()]
@@ -90,18 +65,19 @@ def work_order_list_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         show = form.cleaned_data["show"] or "open"
         category_id = form.cleaned_data["category"]
-    orders, before = _page(
+    orders, next_url = keyset_page(
+        request,
         work_order_list_visible_to(
             actor,
             statuses=F.STATUS_GROUPS[show],
             category_id=category_id,
             overdue=show == "overdue",
-            before=_before(request),
-        )
+            before=keyset_before(request),
+        ),
     )
     context = {
         "orders": orders,
-        "next_url": _next_url(request, before),
+        "next_url": next_url,
         "form": form,
         "can_report": actor.can_anywhere(Capability.WORKORDER_REPORT),
     }
@@ -111,16 +87,18 @@ def work_order_list_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 def work_order_queue_view(request: HttpRequest) -> HttpResponse:
     """Staff: the open orders of their communities, oldest first; parties: orders sent to them."""
-    actor = _actor(request)
+    actor = request_actor(request)
     manages = actor.can_anywhere(Capability.WORKORDER_MANAGE)
     handles = actor.can_anywhere(Capability.WORKORDER_HANDLE)
     if not (manages or handles):
         raise PermissionDenied(_("Only community staff and responsible parties have a work order queue."))
-    managed, before = _page(work_order_list_to_manage(actor, before=_before(request))) if manages else ([], None)
+    managed, next_url = (
+        keyset_page(request, work_order_list_to_manage(actor, before=keyset_before(request))) if manages else ([], "")
+    )
     context = {
         "managed": managed,
         "assigned": list(work_order_list_assigned_to(actor)) if handles else [],
-        "next_url": _next_url(request, before),
+        "next_url": next_url,
         "manages": manages,
     }
     return render(request, "workorders/order_queue.html", context)
@@ -129,17 +107,17 @@ def work_order_queue_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 def work_order_mine_view(request: HttpRequest) -> HttpResponse:
     """The problems I reported, newest first."""
-    actor = _actor(request)
+    actor = request_actor(request)
     if actor.person is None:
         raise PermissionDenied(_("You may not see work orders."))
-    orders, before = _page(work_order_list_reported_by(actor, before=_before(request)))
-    return render(request, "workorders/order_mine.html", {"orders": orders, "next_url": _next_url(request, before)})
+    orders, next_url = keyset_page(request, work_order_list_reported_by(actor, before=keyset_before(request)))
+    return render(request, "workorders/order_mine.html", {"orders": orders, "next_url": next_url})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def work_order_create_view(request: HttpRequest) -> HttpResponse:
     """Report a problem: category, a few words, where, photos."""
-    actor = _actor(request)
+    actor = request_actor(request)
     communities = community_choices_for(actor)
     if not communities:
         raise PermissionDenied(_("You may report problems only in your own street."))
@@ -173,7 +151,7 @@ def work_order_create_view(request: HttpRequest) -> HttpResponse:
                 ),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_add_errors(form, exc)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -315,14 +293,14 @@ def _source_link(order: WorkOrder) -> dict[str, str] | None:
 
 @require_safe
 def work_order_detail_view(request: HttpRequest, order_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     order = access_work_order_by_id(actor, order_id)
     return render(request, "workorders/order_detail.html", _detail_context(actor, order))
 
 
 @require_POST
 def work_order_action_view(request: HttpRequest, order_id: int, action: str) -> HttpResponseBase:
-    actor = _actor(request)
+    actor = request_actor(request)
     if action not in WEB_ACTIONS:
         raise Http404
     order = access_work_order_by_id(actor, order_id)
@@ -336,7 +314,7 @@ def work_order_action_view(request: HttpRequest, order_id: int, action: str) -> 
     except ValidationError as exc:
         if form is None:
             raise
-        _form_errors(form, exc)
+        form_add_errors(form, exc)
         return render(
             request, "workorders/order_detail.html", _detail_context(actor, order, (action, form)), status=400
         )
@@ -350,7 +328,7 @@ def work_order_action_view(request: HttpRequest, order_id: int, action: str) -> 
 @require_POST
 def work_order_rate_view(request: HttpRequest, order_id: int) -> HttpResponseBase:
     """The reporter answers "is it fixed?" and how satisfied they are."""
-    actor = _actor(request)
+    actor = request_actor(request)
     order = access_work_order_by_id(actor, order_id)
     form = F.RateForm(request.POST, prefix="rate")
     if not form.is_valid():
@@ -370,15 +348,10 @@ def work_order_rate_view(request: HttpRequest, order_id: int) -> HttpResponseBas
 
 
 @require_safe
-def work_order_photo_view(request: HttpRequest, photo_uuid: str) -> FileResponse:
+def work_order_photo_view(request: HttpRequest, photo_uuid: str) -> HttpResponseBase:
     """A photo of an order, for those who may see its private parts; never a public media URL."""
-    photo = access_photo_by_uuid(_actor(request), str(photo_uuid))
-    response = FileResponse(default_storage.open(photo.file_name, "rb"), content_type=photo.content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    photo = access_photo_by_uuid(request_actor(request), str(photo_uuid))
+    return photo_response(file_name=photo.file_name, content_type=photo.content_type, photo_uuid=photo.uuid)
 
 
 # --- street settings ------------------------------------------------------------------------------
@@ -397,7 +370,7 @@ def _managed_street(actor: Any) -> OrgUnit:
 @require_http_methods(["GET", "HEAD", "POST"])
 def open311_clients_view(request: HttpRequest) -> HttpResponse:
     """Street administration: the Open311 clients and their keys (issue one; a key is shown once)."""
-    actor = _actor(request)
+    actor = request_actor(request)
     street = _managed_street(actor)
     communities = [
         (unit.pk, unit.name)
@@ -414,7 +387,7 @@ def open311_clients_view(request: HttpRequest) -> HttpResponse:
                 default_community=OrgUnit.objects.get(pk=form.cleaned_data["default_community"]),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             form = F.Open311ClientForm(communities=communities)
     response = render(
@@ -429,7 +402,7 @@ def open311_clients_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def open311_client_revoke_view(request: HttpRequest, client_id: int) -> HttpResponseBase:
-    actor = _actor(request)
+    actor = request_actor(request)
     client = open311_client_list(actor).filter(pk=client_id).first()
     if client is None:
         raise Http404
@@ -445,18 +418,18 @@ def open311_client_revoke_view(request: HttpRequest, client_id: int) -> HttpResp
 @require_http_methods(["GET", "HEAD", "POST"])
 def department_list_view(request: HttpRequest) -> HttpResponse:
     """Street administration: the external departments orders can be sent to."""
-    actor = _actor(request)
+    actor = request_actor(request)
     street = _managed_street(actor)
     form = F.DepartmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.department_save(actor=actor, street=street, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("workorders:departments")
-    departments = street.external_departments.order_by("code")
+    departments = department_list_of_street(street)
     return render(
         request,
         "workorders/departments.html",

@@ -35,8 +35,15 @@ def test_every_registering_module_of_every_domain_app_is_imported_once_the_apps_
 
 
 def test_demo_and_bench_steps_come_from_the_apps_in_installed_apps_order():
-    assert [f"{step.__module__}.{step.__qualname__}" for step in demo_steps()] == ["mulin.wishes.demo.seed_demo_wishes"]
-    assert bench_steps() == [
+    steps = [f"{step.__module__}.{step.__qualname__}" for step in demo_steps()]
+    declared = [
+        config.demo_step
+        for config in apps.get_app_configs()
+        if isinstance(config, DomainAppConfig) and config.demo_step
+    ]
+    assert steps == declared
+    assert steps.index("mulin.wishes.demo.seed_demo_wishes") < steps.index("mulin.workorders.demo.seed_demo_workorders")
+    assert bench_steps()[:2] == [
         ("organizations", "tools.bench.gen.organizations.generate"),
         ("wishes", "tools.bench.gen.wishes.generate"),
     ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mulin.core.audit import audit_record
+from mulin.core.photos import photo_clean, photo_store
 from mulin.notifications.services import notification_send
 from mulin.organizations.models import Person, Role, RoleAssignment
 from mulin.organizations.roles import ROLE_SPECS, Capability
@@ -109,9 +110,7 @@ def street_admins(order: WorkOrder) -> list[Person]:
 def clean_photos(photos: Sequence[Any], *, required: bool = False) -> list[Any]:
     """Check and re-encode uploaded photos before anything is written: ValidationError (field
     "photos") for a missing, extra, oversized, bombed or non-image file.
-    (The photo pipeline moves to core with the module template, issue 8.)"""
-    from mulin.wishes.photos import photo_clean
-
+    """
     if required and not photos:
         raise ValidationError({"photos": [_("Add at least one photo as evidence.")]})
     if len(photos) > MAX_PHOTOS:
@@ -121,10 +120,8 @@ def clean_photos(photos: Sequence[Any], *, required: bool = False) -> list[Any]:
 
 def store_photos(order: WorkOrder, cleaned: Sequence[Any], *, stage: str, by: Person | None) -> None:
     """Store photos that `clean_photos` accepted, under the order."""
-    from mulin.wishes.photos import photo_store
-
     for clean in cleaned:
-        photo_uuid, name = photo_store(clean)
+        photo_uuid, name = photo_store(clean, folder="workorders")
         # The file is written before the row; if the transaction rolls back an orphan file may
         # stay behind, which is harmless (random name, never served without a row).
         WorkOrderPhoto.objects.create(

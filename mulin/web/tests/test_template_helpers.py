@@ -12,7 +12,7 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 from django.utils import timezone, translation
 
-from mulin.web import navigation
+from mulin.core import navigation
 from mulin.web.templatetags.mulin_format import pk_url
 from mulin.web.templatetags.mulin_icons import icon
 from mulin.wishes.models import Wish, WishEvent

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate, login, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -156,7 +157,31 @@ def password_change(request: HttpRequest, *, user: User, current_password: str, 
         audit_record(actor_user=user, actor=getattr(user, "person", None), verb="password.changed")
 
 
+def api_token_limit() -> int:
+    knox: dict[str, Any] = settings.REST_KNOX
+    return int(knox["TOKEN_LIMIT_PER_USER"])
+
+
+@transaction.atomic
 def api_token_issue(user: User) -> dict[str, Any]:
+    """Issue a token; at most TOKEN_LIMIT_PER_USER are valid at once per account.
+
+    A sign-in beyond the limit succeeds and ends the oldest valid tokens (the phone that was
+    lost or replaced), so that nobody is locked out of the API by tokens they cannot reach.
+    The account row is locked first, so that concurrent sign-ins cannot both count the same
+    free places (PostgreSQL; SQLite serialises writers anyway).
+    """
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+    now = timezone.now()
+    AuthToken.objects.filter(user=user, expiry__lte=now).delete()
+    keep = api_token_limit() - 1
+    valid = AuthToken.objects.filter(user=user).order_by("-created", "-pk").values_list("pk", flat=True)
+    ended = list(valid[keep:]) if keep >= 0 else list(valid)
+    if ended:
+        AuthToken.objects.filter(pk__in=ended).delete()
+        audit_record(
+            actor_user=user, actor=getattr(user, "person", None), verb="api_token.ended", data={"count": len(ended)}
+        )
     instance, token = AuthToken.objects.create(user=user)
     audit_record(actor_user=user, actor=getattr(user, "person", None), verb="api_token.issued")
     return {"token": token, "expiry": instance.expiry}

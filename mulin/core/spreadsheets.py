@@ -66,6 +66,10 @@ class Row:
 
     number: int
     values: list[str]
+    # Positions (0-based) of cells that held a formula in an .xlsx. Their value is refused rather
+    # than guessed: the cached result may be missing or stale, and a formula such as
+    # =HYPERLINK(...) is not what a person means by an address. Importers report them per row.
+    formulas: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -192,12 +196,12 @@ def read_table(
     return _table(rows, max_rows)
 
 
-def _table(rows: Iterator[tuple[int, list[str]]], max_rows: int) -> Table:
+def _table(rows: Iterator[tuple[int, list[str], tuple[int, ...]]], max_rows: int) -> Table:
     header: list[str] | None = None
     header_row = 0
     data: list[Row] = []
-    for number, cells in rows:
-        if not any(cells):
+    for number, cells, formulas in rows:
+        if not any(cells) and not formulas:
             continue
         if header is None:
             while cells and not cells[-1]:
@@ -210,7 +214,7 @@ def _table(rows: Iterator[tuple[int, list[str]]], max_rows: int) -> Table:
                 code="too_many_rows",
             )
         width = len(header)
-        data.append(Row(number, (cells + [""] * width)[:width]))
+        data.append(Row(number, (cells + [""] * width)[:width], tuple(p for p in formulas if p < width)))
     if header is None:
         raise SpreadsheetError(_("The file has no rows."), code="file_empty")
     return Table(header=header, rows=data, header_row=header_row)
@@ -272,7 +276,7 @@ def check_xlsx_archive(data: bytes) -> None:
             )
 
 
-def _xlsx_rows(data: bytes, *, sheet_name: str | None) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_rows(data: bytes, *, sheet_name: str | None) -> Iterator[tuple[int, list[str], tuple[int, ...]]]:
     # Imported here so that modules which only write CSV do not pay for openpyxl.
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
@@ -282,14 +286,18 @@ def _xlsx_rows(data: bytes, *, sheet_name: str | None) -> Iterator[tuple[int, li
         _("The workbook could not be read; open it in Excel, save it again as .xlsx and retry."), code="unreadable"
     )
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        # data_only=False: a formula cell comes back as its formula (data type "f"), so that it is
+        # recognised and refused instead of read as its cached value, or as empty when none was saved.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError):
         # defusedxml raises subclasses of ValueError (entities) and the XML parser SyntaxError.
         raise unreadable from None
     return _sheet_rows(workbook, sheet_name, unreadable)
 
 
-def _sheet_rows(workbook: Any, sheet_name: str | None, unreadable: SpreadsheetError) -> Iterator[tuple[int, list[str]]]:
+def _sheet_rows(
+    workbook: Any, sheet_name: str | None, unreadable: SpreadsheetError
+) -> Iterator[tuple[int, list[str], tuple[int, ...]]]:
     try:
         sheets = [ws for ws in workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
         sheet = workbook[sheet_name] if sheet_name and sheet_name in workbook.sheetnames else None
@@ -299,8 +307,13 @@ def _sheet_rows(workbook: Any, sheet_name: str | None, unreadable: SpreadsheetEr
         # The <dimension> element is written by the sender; ignore it so that a false
         # "A1:XFD1048576" cannot make openpyxl pad every row to 16,384 cells.
         sheet.reset_dimensions()
-        for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
-            yield number, [cell_text(value) for value in values]
+        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+            formulas = tuple(position for position, cell in enumerate(cells) if getattr(cell, "data_type", None) == "f")
+            yield (
+                number,
+                ["" if position in formulas else cell_text(cell.value) for position, cell in enumerate(cells)],
+                formulas,
+            )
     except SpreadsheetError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError, EOFError):
@@ -331,7 +344,7 @@ def _decode_csv(data: bytes) -> str:
     )
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str], tuple[int, ...]]]:
     text = _decode_csv(data)
     first_line = text.split("\n", 1)[0]
     # Excel's "Unicode text" export is tab-separated; some European locales use semicolons.
@@ -341,7 +354,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for number, record in enumerate(reader, start=1):
-            yield number, [cell_text(value) for value in record[:MAX_COLUMNS]]
+            yield number, [cell_text(value) for value in record[:MAX_COLUMNS]], ()
     except csv.Error:
         raise SpreadsheetError(
             _("The CSV file is malformed near row %(row)d.") % {"row": reader.line_num}, code="bad_csv"

@@ -331,6 +331,7 @@ class _RowReader:
         self.errors.setdefault(row.number, {}).setdefault(key, []).append(message)
 
     def draft(self, row: Row) -> PersonDraft:
+        self.formulas(row)
         full_name = self.cell(row, "full_name")
         if any(unicodedata.category(char) in {"Cc", "Cf"} for char in full_name):
             self.error(row, "full_name", _("The name contains invisible or control characters."))
@@ -351,6 +352,13 @@ class _RowReader:
             volunteer_skills=skills,
             volunteer_community=self.units.community_of(home) if home is not None and skills else None,
         )
+
+    def formulas(self, row: Row) -> None:
+        """A formula cell (=HYPERLINK(...), =A2&B2) is refused with a message, never stored as
+        empty or as a stale cached result."""
+        for key, position in self.columns.items():
+            if position in row.formulas:
+                self.error(row, key, _("This cell holds a formula; type the value itself (formulas are not imported)."))
 
     def home(self, row: Row) -> OrgUnit | None:
         """The most precise of community, compound and building, each looked up inside the one

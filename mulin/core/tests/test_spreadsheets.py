@@ -471,3 +471,32 @@ def test_module_imports_no_domain_app():
     assert "mulin.organizations" not in source
     assert "from mulin." in source  # only mulin.core
     assert all(line.startswith("from mulin.core") for line in source.splitlines() if line.startswith("from mulin."))
+
+
+def test_formula_cells_are_marked_and_never_read_as_their_value():
+    # Given a workbook whose address cell is a formula (openpyxl saves no cached result)
+    data = xlsx([[*HEADER, "地址"], ["张三", "13800138000", "", '=HYPERLINK("http://x.example","家")'], ["李四"]])
+
+    # When it is read
+    table = read_table(data, filename="people.xlsx")
+
+    # Then the formula cell is empty and its position is reported; other rows have none
+    assert [(row.values, row.formulas) for row in table.rows] == [
+        (["张三", "13800138000", "", ""], (3,)),
+        (["李四", "", "", ""], ()),
+    ]
+
+
+def test_text_that_starts_with_an_equals_sign_is_text_not_a_formula():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(["张三", "13800138000", ""])
+    sheet["C2"].value = "=not a formula"
+    sheet["C2"].data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    table = read_table(buffer.getvalue(), filename="people.xlsx")
+
+    assert [(row.values, row.formulas) for row in table.rows] == [(["张三", "13800138000", "=not a formula"], ())]

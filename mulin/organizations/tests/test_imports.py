@@ -322,6 +322,20 @@ def test_existing_person_outside_the_workers_scope_is_not_overwritten(street):
     assert snapshot() == before
 
 
+def test_a_formula_cell_is_refused_with_a_row_error_and_nothing_is_imported(street, worker):
+    # Given a file whose second row has =HYPERLINK(...) in the address column
+    rows: list[dict[str, object]] = [person_row(1), person_row(2, 地址='=HYPERLINK("http://x.example","3单元")')]
+    before = snapshot()
+
+    # When the worker imports it
+    report = people_import(actor=actor(worker), upload=xlsx_file(rows), filename="a.xlsx")
+
+    # Then exactly that cell is reported, and nothing was written
+    assert errors_of(report) == [(3, "地址", "address")]
+    assert report.errors[0].message == "This cell holds a formula; type the value itself (formulas are not imported)."
+    assert snapshot() == before
+
+
 # --- What the bulk service does with existing people ---------------------------------------------
 
 

@@ -11,7 +11,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +18,7 @@ from rest_framework.views import APIView
 from mulin.core.api import IDEMPOTENCY_PARAMETER
 from mulin.core.idempotency import REPLAYED_HEADER, fingerprint, key_from_request, run_once
 from mulin.core.middleware import MAX_ID
+from mulin.core.parsers import JSONParser, MultiPartParser
 from mulin.core.statemachine import Action
 from mulin.organizations.middleware import ActorMixin
 from mulin.organizations.models import TimeSlot

@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -35,6 +34,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mulin.core.exceptions import ApplicationError
+from mulin.core.parsers import FormParser, JSONParser, MultiPartParser
 from mulin.organizations.scoping import subtree_q
 from mulin.workorders.models import Open311Client, WorkOrder, WorkOrderCategory
 from mulin.workorders.selectors import category_list

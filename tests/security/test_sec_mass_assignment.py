@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -254,12 +254,36 @@ def changes(before: dict, after: dict) -> dict[str, Any]:
 
 def trial(send: Callable[[], Any]) -> tuple[int, dict[str, Any]]:
     """Send one request in a savepoint that is rolled back; its status and database changes."""
+    sequences = _sequences()
     with transaction.atomic():
         before = snapshot()
         status = send().status_code
         after = snapshot()
         transaction.set_rollback(True)
+    _restore_sequences(sequences)
     return status, changes(before, after)
+
+
+def _sequences() -> dict[str, tuple[int | None, bool]]:
+    """PostgreSQL's sequences as they stand (none on SQLite, whose ids roll back with the rows)."""
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences")
+        return {name: (value, value is not None) for name, value in cursor.fetchall()}
+
+
+def _restore_sequences(sequences: dict[str, tuple[int | None, bool]]) -> None:
+    """Put the sequences back where they were: they do not roll back with a savepoint, so without
+    this the second request's new rows get other ids than the first's, and every text that quotes
+    an id (a notification's "#12" and its link) would differ between two identical requests."""
+    if not sequences:
+        return
+    now = _sequences()
+    moved = {name: before for name, before in sequences.items() if now.get(name) != before}
+    with connection.cursor() as cursor:
+        for name, (value, called) in moved.items():
+            cursor.execute("SELECT setval(%s, %s, %s)", [name, value or 1, called])
 
 
 # --- the cases ------------------------------------------------------------------------------------------

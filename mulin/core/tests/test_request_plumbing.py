@@ -121,3 +121,21 @@ def test_a_nul_character_in_the_query_is_refused_in_the_users_language(client, u
     assert "不允许" in chinese.content.decode()
     if url.startswith("/api/"):
         assert english.json()["code"] == "bad_request"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("format", ["json", "multipart"])
+def test_a_nul_character_in_a_request_body_is_refused_before_any_field_reads_it(api_client, format):
+    """A NUL looked up as a category code was a 500 on PostgreSQL (found by the API fuzzing)."""
+    from mulin.organizations.tests.factories import build_street, make_person
+
+    street = build_street()
+    api_client.force_authenticate(make_person(home=street.nanyuan_building, with_account=True).user)
+
+    response = api_client.post(
+        "/api/v1/work-orders/", {"category": "a\x00b", "title": "x"}, format=format, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    assert "not allowed" in response.json()["detail"]

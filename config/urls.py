@@ -10,6 +10,7 @@ urlpatterns = [
     path("points/", include("mulin.points.urls")),
     path("rosters/", include("mulin.rosters.urls")),
     path("workorders/", include("mulin.workorders.urls")),
+    path("patrols/", include("mulin.patrols.urls")),
     path("open311/v2/", include("mulin.workorders.open311_urls")),
     path("api/v1/", include("mulin.api.urls")),
     path("system/django-admin/", admin.site.urls),

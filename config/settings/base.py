@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "mulin.wishes",
     "mulin.rosters",
     "mulin.workorders",
+    "mulin.patrols",
     "mulin.web",
     "mulin.demo",
 ]

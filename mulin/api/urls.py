@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("mulin.wishes.api_urls")),
     path("", include("mulin.points.api_urls")),
     path("", include("mulin.workorders.api_urls")),
+    path("", include("mulin.patrols.api_urls")),
 ]

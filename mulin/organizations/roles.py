@@ -37,6 +37,9 @@ class Capability(StrEnum):
     WORKORDER_REPORT = "workorders.report"  # report a problem as a work order anywhere in the enclosing street
     WORKORDER_MANAGE = "workorders.manage"  # accept, dispatch, reassign, verify, close; at street level: keys
     WORKORDER_HANDLE = "workorders.handle"  # work on orders dispatched to one's unit (start, resolve, return)
+    PATROL_VIEW = "patrols.view"  # see rivers, segments and patrol diaries; reach is the enclosing street
+    PATROL_LOG = "patrols.log"  # claim segments and log patrols anywhere in the enclosing street
+    PATROL_MANAGE = "patrols.manage"  # rivers (street level), segments and plans; claims on behalf of a branch
 
 
 class Scope(StrEnum):
@@ -60,29 +63,37 @@ _PARTY_ORGS = frozenset({K.PARTY_COMMITTEE, K.GENERAL_BRANCH, K.BRANCH, K.PARTY_
 _REPORTER = frozenset({C.WORKORDER_VIEW, C.WORKORDER_REPORT})
 _HANDLER = frozenset({C.WORKORDER_HANDLE})
 _WORKORDER_STAFF = _REPORTER | {C.WORKORDER_MANAGE}
+# River patrols (mulin/patrols): members and volunteers patrol; staff plan; a branch secretary claims for the branch.
+_PATROLLER = frozenset({C.PATROL_VIEW, C.PATROL_LOG})
+_PATROL_STAFF = _PATROLLER | {C.PATROL_MANAGE}
 
 ROLE_SPECS: dict[str, RoleSpec] = {
     Role.RESIDENT: RoleSpec(
         frozenset({K.COMMUNITY, K.COMPOUND, K.BUILDING}),
-        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_POST, C.ROSTER_VIEW} | _REPORTER),
+        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_POST, C.ROSTER_VIEW, C.PATROL_VIEW} | _REPORTER),
         False,
         Scope.COMMUNITY,
     ),
     Role.PARTY_MEMBER: RoleSpec(
         _PARTY_ORGS,
-        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY} | _REPORTER),
+        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY} | _REPORTER | _PATROLLER),
         False,
         Scope.COMMUNITY,
     ),
     Role.VOLUNTEER: RoleSpec(
         frozenset({K.COMMUNITY, K.TEAM, K.COMPOUND}),
-        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY} | _REPORTER),
+        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY} | _REPORTER | _PATROLLER),
         False,
         Scope.COMMUNITY,
     ),
     Role.BRANCH_SECRETARY: RoleSpec(
         _PARTY_ORGS,
-        frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.WISH_VIEW, C.WISH_CLAIM} | _REPORTER | _HANDLER),
+        frozenset(
+            {C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.WISH_VIEW, C.WISH_CLAIM}
+            | _REPORTER
+            | _HANDLER
+            | _PATROL_STAFF
+        ),
         True,
     ),
     Role.COMMUNITY_WORKER: RoleSpec(
@@ -91,6 +102,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             {C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.WISH_VIEW, C.WISH_MODERATE}
             | {C.ROSTER_VIEW, C.ROSTER_MANAGE}
             | _WORKORDER_STAFF
+            | _PATROL_STAFF
         ),
         True,
     ),
@@ -100,12 +112,13 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             {C.ORG_VIEW, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.ROLES_MANAGE}
             | {C.WISH_VIEW, C.WISH_MODERATE, C.POINTS_MANAGE, C.ROSTER_VIEW, C.ROSTER_MANAGE}
             | _WORKORDER_STAFF
+            | _PATROL_STAFF
         ),
         True,
     ),
     Role.PARTNER_CONTACT: RoleSpec(
         frozenset({K.PARTNER_UNIT}),
-        frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.WISH_VIEW, C.WISH_CLAIM} | _REPORTER | _HANDLER),
+        frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.PATROL_VIEW} | _REPORTER | _HANDLER),
         False,
     ),
     Role.STREET_ADMIN: RoleSpec(
@@ -114,6 +127,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             {C.ORG_VIEW, C.ORG_MANAGE, C.PEOPLE_VIEW, C.PEOPLE_REVEAL, C.PEOPLE_MANAGE, C.ROLES_MANAGE}
             | {C.WISH_VIEW, C.WISH_MODERATE, C.POINTS_MANAGE, C.ROSTER_VIEW, C.ROSTER_MANAGE}
             | _WORKORDER_STAFF
+            | _PATROL_STAFF
         ),
         True,
     ),

@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from mulin.core.models import AuditEvent, QueuedTask
 from mulin.notifications.models import Notification, NotificationPreference
 from mulin.organizations.models import OrgUnit, Person, RoleAssignment
+from mulin.patrols.tests import matrix_rows as patrol_matrix
 from mulin.rosters.tests import matrix_rows as roster_matrix
 from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast, build_cast
 from mulin.wishes.tests import matrix_rows as wish_matrix
@@ -226,6 +227,7 @@ ROUTES: list[Route] = [
 ROUTES += wish_matrix.rows(Route, PERSON)
 ROUTES += roster_matrix.rows(Route, PERSON)
 ROUTES += workorder_matrix.rows(Route)
+ROUTES += patrol_matrix.rows(Route)
 
 # Whole namespaces covered by a dedicated test instead of one row per route.
 COVERED_NAMESPACES = {"admin": "test_admin_site_admits_only_the_system_administrator"}
@@ -253,6 +255,7 @@ def _world() -> dict[str, Any]:
         "tasks": QueuedTask.objects.count(),
         **wish_matrix.world(),
         **workorder_matrix.world(),
+        **patrol_matrix.world(),
     }
 
 
@@ -261,6 +264,8 @@ def _target(cast: Cast, route: Route, role: str, which: str) -> dict[str, Any]:
         return wish_matrix.target(cast, route.obj, role, which)
     if route.obj in workorder_matrix.OBJECT_KINDS:
         return workorder_matrix.target(cast, route.obj, role, which)
+    if route.obj in patrol_matrix.OBJECT_KINDS:
+        return patrol_matrix.target(cast, route.obj, role, which)
     community = cast.home_community[role] if which != "other" else cast.other_community(role)
     if route.obj == PERSON:
         person = cast.person(role) if which == "own" and role != ANONYMOUS else cast.plain_in(community)
@@ -338,7 +343,13 @@ def test_permission_matrix(cast, route):
     personal_values = _personal_values()
     for role in ROLES:
         expected = route.expect[role]
-        triple = route.obj in (PERSON, UNIT, *wish_matrix.OBJECT_KINDS, *workorder_matrix.OBJECT_KINDS)
+        triple = route.obj in (
+            PERSON,
+            UNIT,
+            *wish_matrix.OBJECT_KINDS,
+            *workorder_matrix.OBJECT_KINDS,
+            *patrol_matrix.OBJECT_KINDS,
+        )
         cases = zip(OBJECTS, expected, strict=True) if triple else [("-", expected)]
         for which, status in cases:
             kwargs = _target(cast, route, role, which)

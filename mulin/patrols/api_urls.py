@@ -1,0 +1,13 @@
+"""API routes of river patrols, included into the API's URL map (mulin/api/urls.py)."""
+
+from django.urls import path
+
+from mulin.patrols import apis
+
+urlpatterns = [
+    path("rivers/", apis.RiverListApi.as_view(), name="rivers"),
+    path("rivers/<int:river_id>/", apis.RiverDetailApi.as_view(), name="river"),
+    path("segments/", apis.SegmentListApi.as_view(), name="segments"),
+    path("segments/<int:segment_id>/", apis.SegmentDetailApi.as_view(), name="segment"),
+    path("segments/<int:segment_id>/claim/", apis.SegmentClaimApi.as_view(), name="segment-claim"),
+]

@@ -1,0 +1,153 @@
+"""River patrols (巡河): the street's rivers, their responsibility segments (责任段) with a polyline
+and a patrol plan, and who claimed each segment (one primary, any number of backups, a person or
+a branch). Patrol logs (巡河日记) are written against a segment; problems found become work
+orders (mulin/workorders) linked to the log as their source."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from mulin.core.masking import mask_name
+from mulin.core.models import BaseModel
+
+NAME_MAX = 60
+DESCRIPTION_MAX = 500
+MAX_POINTS = 500
+
+
+def public_name(person: object) -> str:
+    """A person as neighbours see them: the full name if they chose to show it, else 汪**."""
+    if person is None:
+        return ""
+    full_name: str = getattr(person, "full_name", "")
+    return full_name if getattr(person, "shows_full_name", False) else mask_name(full_name)
+
+
+class River(BaseModel):
+    """A river (or canal) that runs through a street, with its folk river chief 民间河长."""
+
+    street = models.ForeignKey(
+        "organizations.OrgUnit", on_delete=models.PROTECT, related_name="rivers", verbose_name=_("street")
+    )
+    # The street's path, copied so scoped lists filter one table (no join).
+    scope_path = models.CharField(max_length=84, editable=False)
+    name = models.CharField(_("name"), max_length=NAME_MAX)
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX, blank=True)
+    # The volunteer who keeps the river's diary (民间河长); shown by name on the river's page, as
+    # the river boards along the bank do.
+    folk_chief = models.ForeignKey(
+        "organizations.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("folk river chief"),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("river")
+        verbose_name_plural = _("rivers")
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name"], name="river_unique_name_in_street"),
+            models.CheckConstraint(condition=~Q(name=""), name="river_name_not_empty"),
+        ]
+        indexes = [models.Index(fields=["scope_path", "name"], name="river_scope_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def folk_chief_name(self) -> str:
+        return public_name(self.folk_chief)
+
+
+class Segment(BaseModel):
+    """A responsibility segment 责任段 of a river inside one community: its course as a polyline of
+    [latitude, longitude] points (WGS84), its length, and its patrol plan (every N days)."""
+
+    river = models.ForeignKey(River, on_delete=models.PROTECT, related_name="segments", verbose_name=_("river"))
+    community = models.ForeignKey(
+        "organizations.OrgUnit", on_delete=models.PROTECT, related_name="river_segments", verbose_name=_("community")
+    )
+    scope_path = models.CharField(max_length=84, editable=False)
+    name = models.CharField(_("name"), max_length=NAME_MAX)
+    # [[latitude, longitude], …], validated by the service (2–500 points, six decimals).
+    coordinates = models.JSONField(_("course"), default=list)
+    length_m = models.PositiveIntegerField(_("length (m)"), default=0)
+    patrol_every_days = models.PositiveSmallIntegerField(_("patrol every (days)"), default=1)
+    last_patrolled_at = models.DateTimeField(_("last patrolled"), null=True, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("river segment")
+        verbose_name_plural = _("river segments")
+        constraints = [
+            models.UniqueConstraint(fields=["river", "name"], name="segment_unique_name_on_river"),
+            models.CheckConstraint(condition=~Q(name=""), name="segment_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(patrol_every_days__gte=1, patrol_every_days__lte=30), name="segment_plan_1_to_30_days"
+            ),
+        ]
+        indexes = [models.Index(fields=["scope_path", "id"], name="segment_scope_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.river.name} · {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patrols:segment", args=[self.pk])
+
+
+class SegmentClaim(BaseModel):
+    """Who answers for a segment: a person or a branch, as its primary (one at a time) or a
+    backup. Released claims stay as history."""
+
+    class Role(models.TextChoices):
+        PRIMARY = "primary", _("Primary")
+        BACKUP = "backup", _("Backup")
+
+    segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="claims")
+    role = models.CharField(_("role"), max_length=8, choices=Role)
+    person = models.ForeignKey(
+        "organizations.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="segment_claims"
+    )
+    branch = models.ForeignKey(
+        "organizations.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="segment_claims"
+    )
+    claimed_by = models.ForeignKey("organizations.Person", null=True, on_delete=models.PROTECT, related_name="+")
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("segment claim")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=True, branch__isnull=False) | Q(person__isnull=False, branch__isnull=True),
+                name="segmentclaim_person_or_branch",
+            ),
+            models.UniqueConstraint(
+                fields=["segment"],
+                condition=Q(role="primary", released_at__isnull=True),
+                name="segmentclaim_one_primary",
+            ),
+            models.UniqueConstraint(
+                fields=["segment", "person"],
+                condition=Q(released_at__isnull=True, person__isnull=False),
+                name="segmentclaim_person_once",
+            ),
+            models.UniqueConstraint(
+                fields=["segment", "branch"],
+                condition=Q(released_at__isnull=True, branch__isnull=False),
+                name="segmentclaim_branch_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id} {self.role}"
+
+    @property
+    def claimant_name(self) -> str:
+        return self.branch.name if self.branch is not None else public_name(self.person)
+

@@ -1,0 +1,15 @@
+from django.utils.translation import gettext_lazy as _
+
+from mulin.core.navigation import NavItem, register
+from mulin.organizations.roles import Capability
+
+register(
+    NavItem(
+        "patrols",
+        _("River patrols"),
+        "patrols:rivers",
+        lambda actor: actor.can_anywhere(Capability.PATROL_VIEW),
+        order=320,
+        icon="log",
+    )
+)

@@ -1,0 +1,90 @@
+"""Who may do what with rivers, segments and patrols. One condition per line; the same predicates
+decide the buttons on the page and the checks in the services.
+
+- Everyone registered in a street (PATROL_VIEW) reads its rivers, segments and diaries: the river
+  is public space and the diary is the street's record of how it changed.
+- Members, volunteers and staff (PATROL_LOG) claim segments and patrol anywhere in their street.
+- Community staff (PATROL_MANAGE over the community) lay out segments and their plans; the street's
+  staff add rivers; a branch secretary claims a segment for the branch.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from mulin.organizations.models import OrgUnit
+from mulin.organizations.roles import Capability
+from mulin.organizations.scoping import Actor
+from mulin.patrols.models import River, Segment
+from mulin.patrols.selectors import river_list_visible_to, segment_list_visible_to
+
+
+def access_river_by_id(actor: Actor, river_id: int | str) -> River:
+    """The river if the actor may see it; Http404 for missing and not-yours alike."""
+    try:
+        return river_list_visible_to(actor).get(pk=int(river_id))
+    except (River.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_segment_by_id(actor: Actor, segment_id: int | str) -> Segment:
+    """The segment if the actor may see it; Http404 for missing and not-yours alike."""
+    try:
+        return segment_list_visible_to(actor).get(pk=int(segment_id))
+    except (Segment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_view_patrols(actor: Actor) -> bool:
+    return actor.can_anywhere(Capability.PATROL_VIEW)
+
+
+def can_add_river(actor: Actor, street: OrgUnit) -> bool:
+    """The street's staff add and edit its rivers."""
+    if street.kind != OrgUnit.Kind.STREET:
+        return False
+    return actor.is_system or actor.can(Capability.PATROL_MANAGE, street.path)
+
+
+def ensure_can_add_river(actor: Actor, street: OrgUnit) -> None:
+    if not can_add_river(actor, street):
+        raise PermissionDenied(_("Only the street's staff may add rivers."))
+
+
+def can_manage_segment_in(actor: Actor, community: OrgUnit) -> bool:
+    """Staff of the community (or of the street) lay out its segments and plans."""
+    return actor.is_system or actor.can(Capability.PATROL_MANAGE, community.path)
+
+
+def ensure_can_manage_segment_in(actor: Actor, community: OrgUnit) -> None:
+    if not can_manage_segment_in(actor, community):
+        raise PermissionDenied(_("Only the community's staff may lay out its river segments."))
+
+
+def can_claim_segment(actor: Actor, segment: Segment) -> bool:
+    """Members, volunteers and staff of the street claim any of its segments for themselves."""
+    if actor.is_system:
+        return True
+    if actor.person is None or not actor.person.is_active:
+        return False
+    return actor.can_street_wide(Capability.PATROL_LOG, segment.scope_path)
+
+
+def ensure_can_claim_segment(actor: Actor, segment: Segment) -> None:
+    if not can_claim_segment(actor, segment):
+        raise PermissionDenied(_("You may claim segments only in your own street."))
+
+
+def can_claim_for_branch(actor: Actor, segment: Segment, branch: OrgUnit) -> bool:
+    """A branch's secretary (or its community's staff) claims a segment of the street for it."""
+    if branch.kind != OrgUnit.Kind.BRANCH:
+        return False
+    return can_claim_segment(actor, segment) and (actor.is_system or actor.can(Capability.PATROL_MANAGE, branch.path))
+
+
+def ensure_can_claim_for_branch(actor: Actor, segment: Segment, branch: OrgUnit) -> None:
+    if not can_claim_for_branch(actor, segment, branch):
+        raise PermissionDenied(_("Only the branch's secretary may claim a segment for the branch."))
+

@@ -1,0 +1,129 @@
+"""Rows of the permission matrix (mulin/web/tests/test_permission_matrix.py) for river patrols.
+
+Identities and the own / same-community / other-community convention are the matrix's
+(mulin/web/tests/cast.py). A segment object lies in the identity's community ("own" and "same")
+or in the other community ("other"); everyone registered in the street reads every segment,
+members, volunteers and staff claim them, residents and partner contacts only read; the
+administrators read as the residents they also are."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from mulin.organizations.tests.factories import SYSTEM
+from mulin.patrols import services
+from mulin.patrols.models import River, Segment, SegmentClaim
+from mulin.patrols.tests.factories import COURSE
+from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast
+
+SEGMENT, RIVER = "patrol_segment", "patrol_river"
+OBJECT_KINDS = frozenset({SEGMENT, RIVER})
+
+OUT = frozenset({ANONYMOUS, DISABLED})
+SIGNED_IN = frozenset(ROLES) - OUT
+# The system, security and audit administrators live in the street too: they read as residents.
+READERS = SIGNED_IN
+PATROLLERS = READERS - {"resident_a", "resident_b", "partner_contact", "system_admin", "security_admin", "audit_admin"}
+COMMUNITY_STAFF = frozenset({"worker_cuiyu", "worker_nanyuan", "street_admin"})
+STREET_STAFF = frozenset({"street_admin"})
+_names = itertools.count(1)
+Triple = tuple[int, int, int]
+
+
+def _web(ok: int, allowed: frozenset[str], denied: int = 403) -> dict[str, Any]:
+    return {role: 302 if role in OUT else ok if role in allowed else denied for role in ROLES}
+
+
+def _api(ok: int, allowed: frozenset[str], denied: int = 403) -> dict[str, Any]:
+    return {role: 401 if role in OUT else ok if role in allowed else denied for role in ROLES}
+
+
+def _objects(ok: int, allowed: frozenset[str], *, denied: int, api: bool = False) -> dict[str, Triple]:
+    out = 401 if api else 302
+    table: dict[str, Triple] = {}
+    for role in ROLES:
+        status = out if role in OUT else ok if role in allowed else denied if role in READERS else 404
+        table[role] = (status, status, status)
+    return table
+
+
+def _river(cast: Cast) -> River:
+    # Made without the service: a refused request's data must not write an audit row.
+    river, _created = River.objects.get_or_create(
+        street=cast.street.street, name="矩阵河", defaults={"scope_path": cast.street.street.path}
+    )
+    return river
+
+
+def rows(Route: Any) -> list[Any]:
+    """The matrix rows of the patrol routes."""
+
+    def segment_payload(cast: Cast, role: str) -> dict[str, Any]:
+        return {
+            "river": _river(cast).pk,
+            "community": cast.home_community[role].pk,
+            "name": f"矩阵段{role}",
+            "coordinates": COURSE,
+        }
+
+    return [
+        # --- pages ---
+        Route("patrols:rivers", expect=_web(200, READERS)),
+        Route("patrols:segment", obj=SEGMENT, expect=_objects(200, READERS, denied=404)),
+        Route(
+            "patrols:segment",
+            "POST",
+            obj=SEGMENT,
+            data=lambda c, r: {"role": "primary"},
+            expect=_objects(302, PATROLLERS, denied=403),
+        ),
+        # --- API ---
+        Route("api:rivers", expect=_api(200, SIGNED_IN), api=True),
+        Route(
+            "api:rivers",
+            "POST",
+            data=lambda c, r: {"street": c.street.street.pk, "name": f"矩阵新河{r}"},
+            expect=_api(201, STREET_STAFF),
+            api=True,
+        ),
+        Route("api:river", obj=RIVER, expect=_objects(200, READERS, denied=404, api=True), api=True),
+        Route("api:segments", expect=_api(200, SIGNED_IN), api=True),
+        Route(
+            "api:segments",
+            "POST",
+            data=segment_payload,
+            expect=_api(201, COMMUNITY_STAFF),
+            api=True,
+        ),
+        Route("api:segment", obj=SEGMENT, expect=_objects(200, READERS, denied=404, api=True), api=True),
+        Route(
+            "api:segment-claim",
+            "POST",
+            obj=SEGMENT,
+            data=lambda c, r: {"role": "primary"},
+            expect=_objects(200, PATROLLERS, denied=403, api=True),
+            api=True,
+        ),
+    ]
+
+
+def target(cast: Cast, kind: str, role: str, which: str) -> dict[str, Any]:
+    """URL arguments of a fresh segment in the identity's community or the other one."""
+    river = _river(cast)
+    if kind == RIVER:
+        return {"river_id": river.pk}
+    community = cast.home_community[role] if which != "other" else cast.other_community(role)
+    segment = services.segment_save(
+        actor=SYSTEM, river=river, community=community, name=f"矩阵{next(_names)}", coordinates=COURSE
+    )
+    return {"segment_id": segment.pk}
+
+
+def world() -> dict[str, Any]:
+    """What a refused request to these routes must not change."""
+    return {
+        "rivers": sorted(River.objects.exclude(name="矩阵河").values_list("pk", "name")),
+        "segments": Segment.objects.count(),
+        "segment_claims": sorted(SegmentClaim.objects.values_list("pk", "released_at")),
+    }

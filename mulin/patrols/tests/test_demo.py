@@ -1,0 +1,34 @@
+"""The demo street's rivers: 胜利河 and 上塘河, 德胜社区's segments claimed by 汪孙聚 (primary) and
+德胜社区第十支部 (backup); idempotent."""
+
+from __future__ import annotations
+
+import pytest
+
+from mulin.demo.seed import build_daguan
+from mulin.organizations.scoping import Actor
+from mulin.patrols.demo import seed_demo_patrols
+from mulin.patrols.models import River, Segment, SegmentClaim
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+
+
+def test_demo_street_has_its_rivers_and_claims_and_a_second_run_adds_nothing(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    build_daguan()
+
+    assert sorted(River.objects.values_list("name", "folk_chief__full_name")) == [
+        ("上塘河", "汪孙聚"),
+        ("胜利河", "汪孙聚"),
+    ]
+    desheng = Segment.objects.filter(community__name="德胜社区").order_by("id")
+    assert [str(segment) for segment in desheng] == ["胜利河 · 德胜桥—胜利桥段", "上塘河 · 德胜段"]
+    claims = SegmentClaim.objects.filter(segment__in=desheng).order_by("segment_id", "id")
+    assert [(c.role, c.claimant_name if c.branch else c.person.full_name) for c in claims] == [
+        ("primary", "汪孙聚"),
+        ("backup", "德胜社区第十支部"),
+    ] * 2
+
+    before = Segment.objects.count()
+    assert seed_demo_patrols(Actor.system(), {}) == 0
+    assert Segment.objects.count() == before == 4

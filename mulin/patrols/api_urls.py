@@ -10,4 +10,6 @@ urlpatterns = [
     path("segments/", apis.SegmentListApi.as_view(), name="segments"),
     path("segments/<int:segment_id>/", apis.SegmentDetailApi.as_view(), name="segment"),
     path("segments/<int:segment_id>/claim/", apis.SegmentClaimApi.as_view(), name="segment-claim"),
+    path("patrols/", apis.PatrolListApi.as_view(), name="patrols"),
+    path("patrols/<int:log_id>/", apis.PatrolDetailApi.as_view(), name="patrol"),
 ]

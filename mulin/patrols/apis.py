@@ -14,13 +14,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mulin.core.api import IDEMPOTENCY_PARAMETER
+from mulin.core.idempotency import REPLAYED_HEADER, fingerprint, key_from_request, run_once
 from mulin.core.middleware import MAX_ID
 from mulin.organizations.middleware import ActorMixin
 from mulin.organizations.models import OrgUnit
 from mulin.patrols import serializers as ser
 from mulin.patrols import services
-from mulin.patrols.permissions import access_river_by_id, access_segment_by_id
-from mulin.patrols.selectors import river_list_visible_to, segment_list_visible_to
+from mulin.patrols.models import PatrolLog
+from mulin.patrols.permissions import access_patrol_log_by_id, access_river_by_id, access_segment_by_id
+from mulin.patrols.selectors import (
+    patrol_log_list_visible_to,
+    patrol_photos_of,
+    river_list_visible_to,
+    segment_list_visible_to,
+)
+from mulin.patrols.services import CHECKLIST_FIELDS
+from mulin.workorders.selectors import category_list, work_order_list_for_sources
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input; nothing was changed."),
@@ -149,3 +159,91 @@ class SegmentClaimApi(ActorMixin, APIView):
             branch = _unit(data["branch"], field="branch", kind=OrgUnit.Kind.BRANCH)
         services.segment_claim(actor=self.actor, segment=segment, role=data["role"], branch=branch)
         return Response(ser.SegmentSerializer(access_segment_by_id(self.actor, segment.pk)).data)
+
+
+def _log_page_context(actor: Any, logs: list[PatrolLog]) -> dict[str, Any]:
+    ids = [log.pk for log in logs]
+    orders: dict[int, list[int]] = {}
+    for order_id, source_id in work_order_list_for_sources(actor, PatrolLog, ids).values_list("pk", "source_id"):
+        orders.setdefault(int(source_id or 0), []).append(order_id)
+    return {"photos": patrol_photos_of(ids), "orders": orders}
+
+
+class PatrolListApi(ActorMixin, generics.ListAPIView):
+    serializer_class = ser.PatrolLogSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        mine = self.request.query_params.get("mine") in ("1", "true")
+        return patrol_log_list_visible_to(
+            self.actor,
+            segment_id=_int_param(self.request, "segment"),
+            patroller_id=(self.actor.person_id or 0) if mine else None,
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None
+        context = _log_page_context(self.actor, page)
+        return self.get_paginated_response(ser.PatrolLogSerializer(page, many=True, context=context).data)
+
+    @extend_schema(
+        operation_id="patrols_list",
+        summary="Patrol logs (巡河日记) of the caller's street, newest first",
+        parameters=[
+            OpenApiParameter("segment", int, description="Segment id"),
+            OpenApiParameter("mine", bool, description="Only my patrols"),
+        ],
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="patrols_create",
+        summary="Log a patrol; a problem found becomes a work order in the same step",
+        description=(
+            "JSON, or multipart with up to 6 photos and a GPX file. Send an Idempotency-Key header to make "
+            "retries safe (an offline draft sent twice logs one patrol)."
+        ),
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request={
+            "application/json": ser.PatrolCreateSerializer,
+            "multipart/form-data": ser.PatrolCreateSerializer,
+        },
+        responses={201: ser.PatrolLogSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ser.PatrolCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        segment = access_segment_by_id(self.actor, data.pop("segment"))
+        problem = None
+        code = data.pop("problem_category")
+        title, description = data.pop("problem_title"), data.pop("problem_description")
+        if code or title:
+            category = category_list().filter(code=code).first()
+            problem = services.Problem(category, title, description)
+        checklist = services.Checklist(**{name: data.pop(name) for name in CHECKLIST_FIELDS})
+        outcome = run_once(
+            owner_id=request.user.pk,
+            key=key_from_request(request._request),
+            fingerprint=fingerprint(request, {k: v for k, v in request.data.items() if k not in ("photos", "gpx")}),
+            work=lambda: services.patrol_log_create(
+                actor=self.actor, segment=segment, checklist=checklist, problem=problem, **data
+            ),
+        )
+        headers = {REPLAYED_HEADER: "true"} if outcome.replayed else None
+        log = access_patrol_log_by_id(self.actor, int(outcome.target_id))
+        body = ser.PatrolLogSerializer(log, context=_log_page_context(self.actor, [log])).data
+        return Response(body, status=status.HTTP_201_CREATED, headers=headers)
+
+
+class PatrolDetailApi(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="patrols_retrieve",
+        summary="One patrol log with its photos and work orders",
+        responses={200: ser.PatrolLogSerializer, 404: ERRORS[404]},
+    )
+    def get(self, request: Request, log_id: int) -> Response:
+        log = access_patrol_log_by_id(self.actor, log_id)
+        return Response(ser.PatrolLogSerializer(log, context=_log_page_context(self.actor, [log])).data)

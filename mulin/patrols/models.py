@@ -5,6 +5,8 @@ orders (mulin/workorders) linked to the log as their source."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -151,3 +153,109 @@ class SegmentClaim(BaseModel):
     def claimant_name(self) -> str:
         return self.branch.name if self.branch is not None else public_name(self.person)
 
+
+NOTES_MAX = 2000
+MAX_TRACK_POINTS = 2000
+
+
+class PatrolLog(BaseModel):
+    """One patrol of a segment (a page of the 巡河日记): when, how far, what was seen on the
+    checklist, free notes, photos and optionally the GPS track. A problem found becomes a work
+    order whose source is this log."""
+
+    class WaterColour(models.TextChoices):
+        CLEAR = "clear", _("Clear")
+        GREENISH = "greenish", _("Greenish")
+        YELLOWISH = "yellowish", _("Yellowish")
+        BROWN = "brown", _("Brown, muddy")
+        BLACK = "black", _("Dark, black")
+
+    class Amount(models.IntegerChoices):
+        NONE = 0, _("None")
+        LITTLE = 1, _("A little")
+        SOME = 2, _("Some")
+        MUCH = 3, _("Much")
+
+    class Smell(models.IntegerChoices):
+        NONE = 0, _("None")
+        SLIGHT = 1, _("Slight")
+        STRONG = 2, _("Strong")
+
+    segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="logs", verbose_name=_("segment"))
+    # The segment's community path, copied so scoped lists need no join.
+    scope_path = models.CharField(max_length=84, editable=False)
+    patroller = models.ForeignKey("organizations.Person", on_delete=models.PROTECT, related_name="patrol_logs")
+    # The patroller as neighbours see them (汪**), fixed when logged.
+    patroller_name = models.CharField(_("patrolled by"), max_length=50)
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("ended"))
+    distance_m = models.PositiveIntegerField(_("distance (m)"))
+    water_colour = models.CharField(_("water colour"), max_length=12, choices=WaterColour, default=WaterColour.CLEAR)
+    clarity_cm = models.PositiveSmallIntegerField(_("clarity (cm)"), null=True, blank=True)
+    floating_litter = models.PositiveSmallIntegerField(_("floating litter"), choices=Amount, default=Amount.NONE)
+    smell = models.PositiveSmallIntegerField(_("smell"), choices=Smell, default=Smell.NONE)
+    outfall_discharge = models.BooleanField(_("discharge from an outfall"), default=False)
+    bank_damage = models.BooleanField(_("bank or railing damage"), default=False)
+    illegal_fishing = models.BooleanField(_("illegal fishing"), default=False)
+    notes = models.TextField(_("what I saw"), max_length=NOTES_MAX, blank=True)
+    # [[lat, lng], …] from a GPX upload (thinned to at most 2,000 points); empty without one.
+    track = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("patrol log")
+        verbose_name_plural = _("patrol logs")
+        indexes = [
+            models.Index(fields=["segment", "-started_at"], name="patrollog_diary_idx"),
+            models.Index(fields=["scope_path", "-id"], name="patrollog_scope_idx"),
+            models.Index(fields=["patroller", "-id"], name="patrollog_patroller_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__gte=models.F("started_at")), name="patrollog_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(clarity_cm__isnull=True) | Q(clarity_cm__lte=500), name="patrollog_clarity_0_to_500"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Shown on a work order as "Came from: …": no personal data.
+        return f"{self.segment.river.name} · {self.segment.name} · {self.started_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patrols:log", args=[self.pk])
+
+    @property
+    def issues(self) -> list[str]:
+        """The checklist's findings, as short labels."""
+        found = []
+        if self.outfall_discharge:
+            found.append(str(_("discharge from an outfall")))
+        if self.bank_damage:
+            found.append(str(_("bank or railing damage")))
+        if self.illegal_fishing:
+            found.append(str(_("illegal fishing")))
+        return found
+
+
+class PatrolPhoto(BaseModel):
+    """A photo taken on a patrol: re-encoded without metadata and served only through a
+    permission-checked view."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    log = models.ForeignKey(PatrolLog, on_delete=models.PROTECT, related_name="photos")
+    file_name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("patrol photo")
+        indexes = [models.Index(fields=["log", "id"], name="patrolphoto_log_idx")]
+
+    def __str__(self) -> str:
+        return str(self.uuid)
+
+    def get_absolute_url(self) -> str:
+        return reverse("patrols:photo", args=[self.uuid])

@@ -10,6 +10,8 @@ decide the buttons on the page and the checks in the services.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -17,8 +19,8 @@ from django.utils.translation import gettext as _
 from mulin.organizations.models import OrgUnit
 from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor
-from mulin.patrols.models import River, Segment
-from mulin.patrols.selectors import river_list_visible_to, segment_list_visible_to
+from mulin.patrols.models import PatrolLog, PatrolPhoto, River, Segment
+from mulin.patrols.selectors import patrol_log_list_visible_to, river_list_visible_to, segment_list_visible_to
 
 
 def access_river_by_id(actor: Actor, river_id: int | str) -> River:
@@ -88,3 +90,34 @@ def ensure_can_claim_for_branch(actor: Actor, segment: Segment, branch: OrgUnit)
     if not can_claim_for_branch(actor, segment, branch):
         raise PermissionDenied(_("Only the branch's secretary may claim a segment for the branch."))
 
+
+def can_log_patrols(actor: Actor) -> bool:
+    """Whether the actor patrols at all (shows the menu entry and the form)."""
+    return actor.person is not None and actor.can_anywhere(Capability.PATROL_LOG)
+
+
+def can_log_patrol(actor: Actor, segment: Segment) -> bool:
+    """Members, volunteers and staff of the street patrol any of its segments."""
+    return actor.person is not None and can_claim_segment(actor, segment)
+
+
+def ensure_can_log_patrol(actor: Actor, segment: Segment) -> None:
+    if not can_log_patrol(actor, segment):
+        raise PermissionDenied(_("You may log patrols only in your own street."))
+
+
+def access_patrol_log_by_id(actor: Actor, log_id: int | str) -> PatrolLog:
+    """The log if the actor may see it (everyone registered in its street); Http404 otherwise."""
+    try:
+        return patrol_log_list_visible_to(actor).get(pk=int(log_id))
+    except (PatrolLog.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_patrol_photo_by_uuid(actor: Actor, photo_uuid: Any) -> PatrolPhoto:
+    """A patrol photo if the actor may see its log; Http404 otherwise."""
+    photo = PatrolPhoto.objects.filter(uuid=photo_uuid).first()
+    if photo is None:
+        raise Http404
+    access_patrol_log_by_id(actor, photo.log_id)
+    return photo

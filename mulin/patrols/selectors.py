@@ -3,12 +3,17 @@ its rivers (the street reach of PATROL_VIEW)."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from mulin.organizations.models import OrgUnit
 from mulin.organizations.roles import Capability
-from mulin.organizations.scoping import Actor, street_reach_q
-from mulin.patrols.models import River, Segment, SegmentClaim
+from mulin.organizations.scoping import Actor, street_reach_q, subtrees_q
+from mulin.patrols.models import PatrolLog, PatrolPhoto, River, Segment, SegmentClaim
 
 
 def _active_claims() -> Prefetch:
@@ -56,8 +61,88 @@ def branch_choices_for(actor: Actor) -> list[OrgUnit]:
     paths = actor.scope_paths(Capability.PATROL_MANAGE)
     if not paths:
         return []
-    from mulin.organizations.scoping import subtrees_q
-
     return list(
         OrgUnit.objects.filter(subtrees_q("path", paths), kind=OrgUnit.Kind.BRANCH, is_active=True).order_by("path")
     )
+
+
+def patrol_log_list_visible_to(
+    actor: Actor,
+    *,
+    segment_id: int | None = None,
+    patroller_id: int | None = None,
+    before: int | None = None,
+) -> QuerySet[PatrolLog]:
+    """Patrol logs of the streets the actor reaches, newest first, joined with what a card shows.
+    Keyset pages: pass the last id seen as `before`."""
+    logs = PatrolLog.objects.filter(street_reach_q(actor, Capability.PATROL_VIEW, "scope_path"))
+    if segment_id is not None:
+        logs = logs.filter(segment_id=segment_id)
+    if patroller_id is not None:
+        logs = logs.filter(patroller_id=patroller_id)
+    if before is not None:
+        logs = logs.filter(pk__lt=before)
+    return logs.select_related("segment__river", "segment__community").order_by("-id")
+
+
+def patrol_photos_of(log_ids: list[int]) -> dict[int, list[PatrolPhoto]]:
+    """The photos of these logs, by log id (one query for a page of logs)."""
+    photos: dict[int, list[PatrolPhoto]] = {}
+    for photo in PatrolPhoto.objects.filter(log_id__in=log_ids).order_by("id"):
+        photos.setdefault(photo.log_id, []).append(photo)
+    return photos
+
+
+def segment_list_loggable_by(actor: Actor) -> QuerySet[Segment]:
+    """Segments the actor may patrol (members, volunteers and staff of the street)."""
+    if actor.person_id is None:
+        return Segment.objects.none()
+    return (
+        Segment.objects.filter(street_reach_q(actor, Capability.PATROL_LOG, "scope_path"), is_active=True)
+        .select_related("river")
+        .order_by("river__name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class MonthTrend:
+    """One month of a segment's diary: how many patrols, average clarity and litter."""
+
+    month: dt.date
+    patrols: int
+    clarity_cm: float | None
+    floating_litter: float | None
+
+
+def segment_trend(segment: Segment, *, months: int = 24) -> list[MonthTrend]:
+    """The segment's last `months` months, oldest first, in one query (the diary's charts)."""
+    today = timezone.localdate()
+    first = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    rows = (
+        PatrolLog.objects.filter(segment=segment, started_at__gte=start)
+        .annotate(month=TruncMonth("started_at"))
+        .values("month")
+        .annotate(patrols=Count("id"), clarity=Avg("clarity_cm"), litter=Avg("floating_litter"))
+        .order_by("month")
+    )
+    return [
+        MonthTrend(
+            month=row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"],
+            patrols=row["patrols"],
+            clarity_cm=round(row["clarity"], 1) if row["clarity"] is not None else None,
+            floating_litter=round(row["litter"], 2) if row["litter"] is not None else None,
+        )
+        for row in rows
+    ]
+
+
+def patrol_log_diary_page(segment: Segment, *, before: int | None = None, size: int = 30) -> list[PatrolLog]:
+    """A page of the segment's diary in time order, newest first (`size` + 1 rows: one more
+    tells there is a next page). `before` is the id of the last log shown."""
+    logs = PatrolLog.objects.filter(segment=segment)
+    if before is not None:
+        anchor = logs.filter(pk=before).values_list("started_at", flat=True).first()
+        if anchor is not None:
+            logs = logs.filter(Q(started_at__lt=anchor) | Q(started_at=anchor, pk__lt=before))
+    return list(logs.order_by("-started_at", "-id")[: size + 1])

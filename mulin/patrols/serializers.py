@@ -9,7 +9,18 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mulin.organizations.models import OrgUnit
-from mulin.patrols.models import DESCRIPTION_MAX, NAME_MAX, River, Segment, SegmentClaim
+from mulin.patrols.models import (
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    NOTES_MAX,
+    PatrolLog,
+    PatrolPhoto,
+    River,
+    Segment,
+    SegmentClaim,
+)
+from mulin.workorders.models import DESCRIPTION_MAX as PROBLEM_DESCRIPTION_MAX
+from mulin.workorders.models import TITLE_MAX
 
 
 class UnitRefSerializer(serializers.ModelSerializer):
@@ -104,3 +115,88 @@ class SegmentClaimSerializer(serializers.Serializer):
 
     role = serializers.ChoiceField(choices=SegmentClaim.Role.choices)
     branch = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+
+
+class PatrolPhotoSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = PatrolPhoto
+        fields = ["uuid", "url", "width", "height"]
+        read_only_fields = fields
+
+
+class PatrolLogSerializer(serializers.ModelSerializer):
+    """One patrol of the diary, with its photos and the work orders it raised (ids)."""
+
+    segment = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
+    work_orders = serializers.SerializerMethodField()
+    water_colour_label = serializers.CharField(source="get_water_colour_display", read_only=True)
+
+    class Meta:
+        model = PatrolLog
+        fields = [
+            "id",
+            "segment",
+            "patroller_name",
+            "started_at",
+            "ended_at",
+            "distance_m",
+            "water_colour",
+            "water_colour_label",
+            "clarity_cm",
+            "floating_litter",
+            "smell",
+            "outfall_discharge",
+            "bank_damage",
+            "illegal_fishing",
+            "notes",
+            "track",
+            "photos",
+            "work_orders",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "river": {"type": "string"}},
+        }
+    )
+    def get_segment(self, log: PatrolLog) -> dict[str, Any]:
+        return {"id": log.segment_id, "name": log.segment.name, "river": log.segment.river.name}
+
+    @extend_schema_field(PatrolPhotoSerializer(many=True))
+    def get_photos(self, log: PatrolLog) -> Any:
+        photos = self.context.get("photos", {}).get(log.pk, [])
+        return PatrolPhotoSerializer(photos, many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_work_orders(self, log: PatrolLog) -> list[int]:
+        return list(self.context.get("orders", {}).get(log.pk, []))
+
+
+class PatrolCreateSerializer(serializers.Serializer):
+    """Log a patrol. JSON, or multipart with `photos` (up to 6) and a `gpx` file. Give
+    `problem_category` and `problem_title` to report a problem found as a work order."""
+
+    segment = serializers.IntegerField(min_value=1)
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField()
+    water_colour = serializers.ChoiceField(choices=PatrolLog.WaterColour.choices, default="clear")
+    clarity_cm = serializers.IntegerField(min_value=0, max_value=500, required=False, allow_null=True, default=None)
+    floating_litter = serializers.ChoiceField(choices=PatrolLog.Amount.choices, default=0)
+    smell = serializers.ChoiceField(choices=PatrolLog.Smell.choices, default=0)
+    outfall_discharge = serializers.BooleanField(default=False)
+    bank_damage = serializers.BooleanField(default=False)
+    illegal_fishing = serializers.BooleanField(default=False)
+    notes = serializers.CharField(max_length=NOTES_MAX, required=False, allow_blank=True, default="")
+    distance_m = serializers.IntegerField(min_value=1, max_value=50_000, required=False, allow_null=True, default=None)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=6, default=list)
+    gpx = serializers.FileField(required=False, allow_null=True, default=None)
+    problem_category = serializers.SlugField(required=False, allow_blank=True, default="")
+    problem_title = serializers.CharField(max_length=TITLE_MAX, required=False, allow_blank=True, default="")
+    problem_description = serializers.CharField(
+        max_length=PROBLEM_DESCRIPTION_MAX, required=False, allow_blank=True, default=""
+    )

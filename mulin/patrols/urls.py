@@ -6,4 +6,7 @@ app_name = "patrols"
 urlpatterns = [
     path("", views.river_list_view, name="rivers"),
     path("segments/<int:segment_id>/", views.segment_detail_view, name="segment"),
+    path("new/", views.patrol_create_view, name="log_create"),
+    path("logs/<int:log_id>/", views.patrol_log_detail_view, name="log"),
+    path("photos/<uuid:photo_uuid>/", views.patrol_photo_view, name="photo"),
 ]

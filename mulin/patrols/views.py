@@ -2,25 +2,49 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from mulin.core.exceptions import ApplicationError
 from mulin.core.forms import form_add_errors
+from mulin.core.idempotency import fingerprint, form_key_to_show, key_from_request, run_once
+from mulin.core.photos import photo_response
+from mulin.core.views import keyset_before
 from mulin.organizations.middleware import request_actor
 from mulin.patrols import services
-from mulin.patrols.forms import ClaimForm
-from mulin.patrols.permissions import access_segment_by_id, can_claim_segment, can_view_patrols
+from mulin.patrols.forms import ClaimForm, PatrolForm
+from mulin.patrols.models import PatrolLog
+from mulin.patrols.permissions import (
+    access_patrol_log_by_id,
+    access_patrol_photo_by_uuid,
+    access_segment_by_id,
+    can_claim_segment,
+    can_log_patrols,
+    can_view_patrols,
+)
 from mulin.patrols.selectors import (
     branch_choices_for,
+    patrol_log_diary_page,
+    patrol_photos_of,
     river_list_visible_to,
     segment_list_claimed_by,
+    segment_list_loggable_by,
     segment_list_visible_to,
+    segment_trend,
 )
+from mulin.patrols.services import CHECKLIST_FIELDS
+from mulin.workorders.selectors import category_list, work_order_list_for_source, work_order_list_for_sources
 
 
 @require_safe
@@ -68,5 +92,125 @@ def segment_detail_view(request: HttpRequest, segment_id: int) -> HttpResponse:
         "claims": segment.active_claims,  # type: ignore[attr-defined]
         "form": form,
         "can_claim": can_claim_segment(actor, segment),
+        "can_log": can_log_patrols(actor),
+        **_diary(request, actor, segment),
     }
     return render(request, "patrols/segment_detail.html", context, status=400 if form.errors else 200)
+
+
+DIARY_PAGE = 30
+
+
+def _diary(request: HttpRequest, actor: Any, segment: Any) -> dict[str, Any]:
+    """The segment's diary: a page of logs in time order with their photos and work orders, and
+    the monthly trend of the last two years (a constant number of queries at any size)."""
+    logs = patrol_log_diary_page(segment, before=keyset_before(request), size=DIARY_PAGE)
+    next_url = ""
+    if len(logs) > DIARY_PAGE:
+        logs = logs[:DIARY_PAGE]
+        next_url = f"?before={logs[-1].pk}#diary"
+    ids = [log.pk for log in logs]
+    photos = patrol_photos_of(ids)
+    orders: dict[int, list[Any]] = {}
+    for order in work_order_list_for_sources(actor, PatrolLog, ids):
+        orders.setdefault(int(order.source_id or 0), []).append(order)
+    entries = [(log, photos.get(log.pk, []), orders.get(log.pk, [])) for log in logs]
+    trend = segment_trend(segment)
+    chart = {
+        "months": [f"{month.month:%Y-%m}" for month in trend],
+        "clarity": [month.clarity_cm for month in trend],
+        "litter": [month.floating_litter for month in trend],
+        "patrols": [month.patrols for month in trend],
+        "labels": {
+            "clarity": _("Clarity (cm)"),
+            "litter": _("Floating litter (0 none – 3 much)"),
+            "patrols": _("Patrols"),
+        },
+    }
+    return {"entries": entries, "next_url": next_url, "trend": trend, "chart": json.dumps(chart, ensure_ascii=False)}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def patrol_create_view(request: HttpRequest) -> HttpResponse:
+    """Log a patrol (phone first): the checklist, photos, a GPX track, and a problem found."""
+    actor = request_actor(request)
+    if not can_log_patrols(actor):
+        raise PermissionDenied(_("You may log patrols only in your own street."))
+    segments = [(segment.pk, str(segment)) for segment in segment_list_loggable_by(actor)]
+    if not segments:
+        return render(request, "patrols/patrol_form.html", {"form": None})
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    initial: dict[str, Any] = {
+        "started_at": now - dt.timedelta(hours=1),
+        "ended_at": now,
+        "water_colour": PatrolLog.WaterColour.CLEAR,
+        "floating_litter": PatrolLog.Amount.NONE,
+        "smell": PatrolLog.Smell.NONE,
+    }
+    wanted = request.GET.get("segment", "")
+    if wanted.isdigit() and int(wanted) in dict(segments):
+        initial["segment"] = int(wanted)
+    else:
+        mine = list(segment_list_claimed_by(actor).values_list("pk", flat=True)[:1])
+        initial["segment"] = mine[0] if mine else segments[0][0]
+    form = PatrolForm(
+        request.POST or None, request.FILES or None, segments=segments, categories=category_list(), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        problem = None
+        if data["problem_found"]:
+            problem = services.Problem(data["problem_category"], data["problem_title"], data["problem_description"])
+        checklist = services.Checklist(**{name: data[name] for name in CHECKLIST_FIELDS})
+        try:
+            segment = access_segment_by_id(actor, data["segment"])
+            outcome = run_once(
+                owner_id=request.user.pk,
+                key=key_from_request(request),
+                fingerprint=fingerprint(request, request.POST),
+                work=lambda: services.patrol_log_create(
+                    actor=actor,
+                    segment=segment,
+                    started_at=data["started_at"],
+                    ended_at=data["ended_at"],
+                    checklist=checklist,
+                    notes=data["notes"],
+                    distance_m=data["distance_m"],
+                    photos=data["photos"],
+                    gpx=data["gpx"],
+                    problem=problem,
+                ),
+            )
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if outcome.replayed:
+                messages.info(request, _("This patrol had already been logged; here it is."))
+            elif problem is not None:
+                messages.success(request, _("Patrol logged and the problem sent to the community office. Thank you!"))
+            else:
+                messages.success(request, _("Patrol logged. Thank you!"))
+            return redirect("patrols:log", log_id=int(outcome.target_id))
+    context = {"form": form, "idempotency_key": form_key_to_show(request)}
+    return render(request, "patrols/patrol_form.html", context, status=400 if form.errors else 200)
+
+
+@require_safe
+def patrol_log_detail_view(request: HttpRequest, log_id: int) -> HttpResponse:
+    """One page of the diary: the checklist, notes, photos and the work orders it raised."""
+    actor = request_actor(request)
+    log = access_patrol_log_by_id(actor, log_id)
+    context = {
+        "log": log,
+        "photos": list(log.photos.order_by("id")),
+        "orders": list(work_order_list_for_source(actor, log)),
+    }
+    return render(request, "patrols/log_detail.html", context)
+
+
+@require_safe
+def patrol_photo_view(request: HttpRequest, photo_uuid: uuid.UUID) -> HttpResponseBase:
+    photo = access_patrol_photo_by_uuid(request_actor(request), photo_uuid)
+    return photo_response(file_name=photo.file_name, content_type=photo.content_type, photo_uuid=photo.uuid)

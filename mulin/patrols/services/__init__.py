@@ -8,9 +8,15 @@ from mulin.patrols.services.layout import (
     segment_claim_release,
     segment_save,
 )
+from mulin.patrols.services.logs import CHECKLIST_FIELDS, Checklist, Problem, clean_gpx, patrol_log_create
 
 __all__ = [
+    "CHECKLIST_FIELDS",
+    "Checklist",
+    "Problem",
     "clean_coordinates",
+    "clean_gpx",
+    "patrol_log_create",
     "polyline_length_m",
     "river_save",
     "segment_claim",

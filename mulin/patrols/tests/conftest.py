@@ -40,6 +40,19 @@ def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def reference_data(db):  # type: ignore[no-untyped-def]
+    """Work-order categories and the patrol point rules come from data migrations; tests with
+    transaction=True empty the tables afterwards, so later tests put them back."""
+    from mulin.points.defaults import ensure_default_rules
+    from mulin.points.models import PointRule
+    from mulin.workorders.defaults import ensure_default_categories
+    from mulin.workorders.models import WorkOrderCategory
+
+    ensure_default_categories(WorkOrderCategory)
+    ensure_default_rules(PointRule, events=["patrols.logged"])
+
+
+@pytest.fixture
 def cast(street) -> Cast:  # type: ignore[no-untyped-def]
     s = street
     other_street = OrgUnitFactory(kind=K.STREET, name="米市巷街道", parent=s.district)

@@ -8,17 +8,21 @@ administrators read as the residents they also are."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any
 
+from django.utils import timezone
+
+from mulin.organizations.scoping import actor_for_person
 from mulin.organizations.tests.factories import SYSTEM
 from mulin.patrols import services
-from mulin.patrols.models import River, Segment, SegmentClaim
+from mulin.patrols.models import PatrolLog, PatrolPhoto, River, Segment, SegmentClaim
 from mulin.patrols.tests.factories import COURSE
 from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast
 
-SEGMENT, RIVER = "patrol_segment", "patrol_river"
-OBJECT_KINDS = frozenset({SEGMENT, RIVER})
+SEGMENT, RIVER, LOG, PHOTO = "patrol_segment", "patrol_river", "patrol_log", "patrol_photo"
+OBJECT_KINDS = frozenset({SEGMENT, RIVER, LOG, PHOTO})
 
 OUT = frozenset({ANONYMOUS, DISABLED})
 SIGNED_IN = frozenset(ROLES) - OUT
@@ -48,12 +52,34 @@ def _objects(ok: int, allowed: frozenset[str], *, denied: int, api: bool = False
     return table
 
 
-def _river(cast: Cast) -> River:
+def _river(cast: Cast, name: str = "矩阵河") -> River:
     # Made without the service: a refused request's data must not write an audit row.
     river, _created = River.objects.get_or_create(
-        street=cast.street.street, name="矩阵河", defaults={"scope_path": cast.street.street.path}
+        street=cast.street.street, name=name, defaults={"scope_path": cast.street.street.path}
     )
     return river
+
+
+def _form_segment(cast: Cast, role: str) -> Segment:
+    """A segment in the identity's community for the patrol forms' data (on its own river, which
+    `world` leaves out: the data is made before the request)."""
+    community = cast.home_community[role]
+    segment, _created = Segment.objects.get_or_create(
+        river=_river(cast, "矩阵巡河"),
+        name=f"巡{community.pk}",
+        defaults={"community": community, "scope_path": community.path, "coordinates": COURSE, "length_m": 300},
+    )
+    return segment
+
+
+def _patrol(cast: Cast, role: str, *, web: bool) -> dict[str, Any]:
+    ended = timezone.localtime() - dt.timedelta(minutes=5)
+    started = ended - dt.timedelta(minutes=30)
+    data: dict[str, Any] = {"segment": _form_segment(cast, role).pk, "water_colour": "clear", "clarity_cm": 40}
+    if web:
+        return {**data, "started_at": f"{started:%Y-%m-%dT%H:%M}", "ended_at": f"{ended:%Y-%m-%dT%H:%M}",
+                "floating_litter": "0", "smell": "0"}  # fmt: skip
+    return {**data, "started_at": started.isoformat(), "ended_at": ended.isoformat()}
 
 
 def rows(Route: Any) -> list[Any]:
@@ -78,7 +104,16 @@ def rows(Route: Any) -> list[Any]:
             data=lambda c, r: {"role": "primary"},
             expect=_objects(302, PATROLLERS, denied=403),
         ),
+        Route("patrols:log_create", expect=_web(200, PATROLLERS)),
+        Route("patrols:log_create", "POST", data=lambda c, r: _patrol(c, r, web=True), expect=_web(302, PATROLLERS)),
+        Route("patrols:log", obj=LOG, expect=_objects(200, READERS, denied=404)),
+        Route("patrols:photo", obj=PHOTO, expect=_objects(200, READERS, denied=404)),
         # --- API ---
+        Route("api:patrols", expect=_api(200, SIGNED_IN), api=True),
+        Route(
+            "api:patrols", "POST", data=lambda c, r: _patrol(c, r, web=False), expect=_api(201, PATROLLERS), api=True
+        ),
+        Route("api:patrol", obj=LOG, expect=_objects(200, READERS, denied=404, api=True), api=True),
         Route("api:rivers", expect=_api(200, SIGNED_IN), api=True),
         Route(
             "api:rivers",
@@ -117,13 +152,31 @@ def target(cast: Cast, kind: str, role: str, which: str) -> dict[str, Any]:
     segment = services.segment_save(
         actor=SYSTEM, river=river, community=community, name=f"矩阵{next(_names)}", coordinates=COURSE
     )
-    return {"segment_id": segment.pk}
+    if kind == SEGMENT:
+        return {"segment_id": segment.pk}
+    from mulin.workorders.tests.factories import jpeg_upload
+
+    patroller = cast.person("party_member")
+    assert patroller is not None
+    ended = timezone.now() - dt.timedelta(minutes=5)
+    log = services.patrol_log_create(
+        actor=actor_for_person(patroller),
+        segment=segment,
+        started_at=ended - dt.timedelta(minutes=30),
+        ended_at=ended,
+        photos=[jpeg_upload()] if kind == PHOTO else [],
+    )
+    if kind == LOG:
+        return {"log_id": log.pk}
+    return {"photo_uuid": log.photos.get().uuid}
 
 
 def world() -> dict[str, Any]:
     """What a refused request to these routes must not change."""
     return {
-        "rivers": sorted(River.objects.exclude(name="矩阵河").values_list("pk", "name")),
-        "segments": Segment.objects.count(),
+        "rivers": sorted(River.objects.exclude(name__in=["矩阵河", "矩阵巡河"]).values_list("pk", "name")),
+        "segments": Segment.objects.exclude(river__name="矩阵巡河").count(),
+        "patrol_logs": PatrolLog.objects.count(),
+        "patrol_photos": PatrolPhoto.objects.count(),
         "segment_claims": sorted(SegmentClaim.objects.values_list("pk", "released_at")),
     }

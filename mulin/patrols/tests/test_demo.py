@@ -8,7 +8,8 @@ import pytest
 from mulin.demo.seed import build_daguan
 from mulin.organizations.scoping import Actor
 from mulin.patrols.demo import seed_demo_patrols
-from mulin.patrols.models import River, Segment, SegmentClaim
+from mulin.patrols.models import PatrolLog, River, Segment, SegmentClaim
+from mulin.workorders.models import WorkOrder
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -29,6 +30,18 @@ def test_demo_street_has_its_rivers_and_claims_and_a_second_run_adds_nothing(set
         ("backup", "德胜社区第十支部"),
     ] * 2
 
-    before = Segment.objects.count()
+    # A year of daily diaries on both of 德胜's segments, clearer and cleaner at the end.
+    logs = PatrolLog.objects.filter(segment__in=desheng)
+    assert logs.count() == 2 * 365
+    assert set(logs.values_list("patroller__full_name", flat=True)) == {"汪孙聚"}
+    first = logs.order_by("started_at")[:60]
+    last = logs.order_by("-started_at")[:60]
+    assert sum(log.clarity_cm or 0 for log in last) > sum(log.clarity_cm or 0 for log in first) + 60 * 30
+    assert sum(log.floating_litter for log in last) < sum(log.floating_litter for log in first)
+    orders = WorkOrder.objects.filter(source_type__model="patrollog").order_by("id")
+    assert [order.status for order in orders] == ["closed", "closed", "reported"]
+
+    before = (Segment.objects.count(), PatrolLog.objects.count())
     assert seed_demo_patrols(Actor.system(), {}) == 0
-    assert Segment.objects.count() == before == 4
+    assert (Segment.objects.count(), PatrolLog.objects.count()) == before
+    assert before[0] == 4

@@ -316,6 +316,7 @@ SPECTACULAR_SETTINGS = {
         "WorkOrderStatusEnum": "mulin.workorders.models.WorkOrder.Status",
         "WorkOrderResolutionEnum": "mulin.workorders.models.WorkOrder.Resolution",
         "WorkOrderChannelEnum": "mulin.workorders.models.WorkOrder.Channel",
+        "SegmentClaimRoleEnum": "mulin.patrols.models.SegmentClaim.Role",
     },
 }
 

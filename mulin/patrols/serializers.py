@@ -23,7 +23,7 @@ from mulin.workorders.models import DESCRIPTION_MAX as PROBLEM_DESCRIPTION_MAX
 from mulin.workorders.models import TITLE_MAX
 
 
-class UnitRefSerializer(serializers.ModelSerializer):
+class PatrolUnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrgUnit
         fields = ["id", "name", "kind"]
@@ -31,7 +31,7 @@ class UnitRefSerializer(serializers.ModelSerializer):
 
 
 class RiverSerializer(serializers.ModelSerializer):
-    street = UnitRefSerializer(read_only=True)
+    street = PatrolUnitSerializer(read_only=True)
     folk_chief_name = serializers.CharField(read_only=True)
 
     class Meta:
@@ -50,22 +50,22 @@ class RiverCreateSerializer(serializers.Serializer):
 
 class ClaimSerializer(serializers.ModelSerializer):
     claimant = serializers.CharField(source="claimant_name", read_only=True)
-    kind = serializers.SerializerMethodField()
+    claimant_type = serializers.SerializerMethodField()
     role_label = serializers.CharField(source="get_role_display", read_only=True)
 
     class Meta:
         model = SegmentClaim
-        fields = ["id", "role", "role_label", "kind", "claimant", "created_at"]
+        fields = ["id", "role", "role_label", "claimant_type", "claimant", "created_at"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ChoiceField(choices=["person", "branch"]))
-    def get_kind(self, claim: SegmentClaim) -> str:
+    def get_claimant_type(self, claim: SegmentClaim) -> str:
         return "branch" if claim.branch_id is not None else "person"
 
 
 class SegmentSerializer(serializers.ModelSerializer):
     river = serializers.SerializerMethodField()
-    community = UnitRefSerializer(read_only=True)
+    community = PatrolUnitSerializer(read_only=True)
     claims = serializers.SerializerMethodField()
     coordinates = serializers.ListField(
         child=serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2), read_only=True

@@ -49,7 +49,9 @@ def test_a_member_claims_a_segment_and_a_second_primary_gets_409(cast, as_):
     response = as_(cast.member).post(f"/api/v1/segments/{cast.segment.pk}/claim/", {"role": "primary"}, format="json")
 
     assert response.status_code == 200, response.content
-    assert [(c["role"], c["kind"], c["claimant"]) for c in response.json()["claims"]] == [("primary", "person", "汪**")]
+    assert [(c["role"], c["claimant_type"], c["claimant"]) for c in response.json()["claims"]] == [
+        ("primary", "person", "汪**")
+    ]
     again = as_(cast.secretary).post(f"/api/v1/segments/{cast.segment.pk}/claim/", {"role": "primary"}, format="json")
     assert again.status_code == 409
     assert SegmentClaim.objects.count() == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -47,9 +47,14 @@ def english(client):  # type: ignore[no-untyped-def]
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
     on_postgres = connection.vendor == "postgresql"
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL to a PostgreSQL server")
+    # Browser tests share one demo street (tests/e2e/conftest.py): under xdist (--dist loadgroup)
+    # they all go to one worker and run one after another.
+    browser_tests = pytest.mark.xdist_group("e2e")
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
+        if "e2e" in item.keywords:
+            item.add_marker(browser_tests)
 
 
 @pytest.fixture
@@ -57,3 +62,30 @@ def street(db):  # type: ignore[no-untyped-def]
     from mulin.organizations.tests.factories import build_street
 
     return build_street()
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """One transaction around a test module, rolled back at its end: data built once for the
+    module stays for each test, which runs in a savepoint inside it (pytest-django's `db`) and
+    is rolled back to it. For data that costs more to build than the tests that read it (the cast
+    of the permission matrix); not for tests with transaction=True, which commit and flush."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def module_cast(module_transaction):  # type: ignore[no-untyped-def]
+    """The permission matrix's cast, built once per test module (use `cast`, which copies it)."""
+    from mulin.organizations.tests.factories import build_street
+    from mulin.points.defaults import ensure_default_rules
+    from mulin.points.models import PointRule
+    from mulin.web.tests.cast import build_cast, presign
+    from mulin.wishes.defaults import ensure_default_categories
+    from mulin.wishes.models import WishCategory
+
+    # Tests with transaction=True empty the tables that data migrations fill: put them back.
+    ensure_default_categories(WishCategory)
+    ensure_default_rules(PointRule)
+    return presign(build_cast(build_street()))

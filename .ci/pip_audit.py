@@ -1,9 +1,10 @@
 """Audit a hash-pinned requirements file with pip-audit, for .ci/run.
 
-Fails on any known vulnerability. Passes with a loud warning only when the vulnerability data could not
-be had from the package index: pip-audit could not connect, or it could audit no package at all (an
-index or mirror without PyPI's per-release JSON answers "not found" for every package). A partial
-answer audits what it can, fails on findings and lists what was skipped.
+Fails on any known vulnerability. Exits 75 ("not audited": .ci/run shows NOT AUDITED in its summary
+instead of ok, without failing) with a loud warning when the vulnerability data could not be had
+from the package index: pip-audit could not connect, or it could audit no package at all (an index
+or mirror without PyPI's per-release JSON answers "not found" for every package). A partial answer
+audits what it can, fails on findings and lists what was skipped.
 
 --disable-pip: requirements/*.txt pin every transitive dependency with hashes, so pip-audit need not
 build a throwaway virtualenv to resolve them (that would take minutes and download every wheel again).
@@ -17,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+NOT_AUDITED = 75  # .ci/run's NOT_CHECKED
 NETWORK_ERRORS = ("ConnectionError", "ProxyError", "ConnectTimeout", "ReadTimeout", "NameResolution", "SSLError")
 
 
@@ -37,7 +39,7 @@ def main(requirements: str) -> int:
         if not report_path.exists():
             if any(error in log for error in NETWORK_ERRORS):
                 warn(f"pip-audit could not reach the package index:\n{log.strip().splitlines()[-1]}")
-                return 0
+                return NOT_AUDITED
             sys.stdout.write(log)
             sys.stdout.write(f"pip-audit failed (exit {result.returncode}) without a report.\n")
             return 1
@@ -59,7 +61,7 @@ def main(requirements: str) -> int:
             f"the package index gave vulnerability data for none of the {len(skipped)} packages "
             f"(first answer: {skipped[0]['skip_reason'] if skipped else 'empty report'})."
         )
-        return 0
+        return NOT_AUDITED
     if skipped:
         names = ", ".join(dep["name"] for dep in skipped)
         sys.stdout.write(f"WARNING: {len(skipped)} packages could not be audited: {names}\n")

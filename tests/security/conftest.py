@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mulin.web.tests.cast import Cast, build_cast
+from mulin.web.tests.cast import Cast, for_one_test
 
 
 @pytest.fixture
@@ -29,5 +29,7 @@ def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def cast(street, reference_data) -> Cast:  # type: ignore[no-untyped-def]
-    return build_cast(street)
+def cast(module_cast, db, reference_data) -> Cast:  # type: ignore[no-untyped-def]
+    """Built once per module (conftest.py); each test gets a copy and its changes roll back.
+    Tests with transaction=True cannot share it: test_sec_concurrency.py builds its own."""
+    return for_one_test(module_cast)

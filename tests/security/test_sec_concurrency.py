@@ -28,12 +28,20 @@ from mulin.organizations.tests.factories import make_person
 from mulin.points.models import Account, LedgerEntry, PointRule
 from mulin.points.selectors import points_balance
 from mulin.points.services import rule_update
-from mulin.web.tests.cast import sign_in
+from mulin.web.tests.cast import Cast, build_cast, sign_in
 from mulin.wishes.models import Wish, WishCategory, WishEvent, WishRollup
 from mulin.wishes.services import wish_claim, wish_confirm, wish_fulfil, wish_publish, wish_submit
 from mulin.wishes.tests.factories import jpeg_upload
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def cast(street, reference_data) -> Cast:  # type: ignore[no-untyped-def]
+    """Built for each test: these tests commit, so they cannot share the module's cast."""
+    return build_cast(street)
+
+
 S = Wish.Status
 N = 8
 

@@ -3,7 +3,8 @@ way the real sign-in would leave them (staff past the second factor), plus peopl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -147,3 +148,38 @@ def build_cast(street: Street) -> Cast:
     cast.disabled_token = AuthToken.objects.create(user=disabled.user)[1]
     account_set_active(actor=SYSTEM, user=disabled.user, active=False)
     return cast
+
+
+def presign(cast: Cast) -> Cast:
+    """Sign every identity in once, so that copies of the cast (`for_one_test`) share the sessions."""
+    for role in ROLES:
+        cast.web(role)
+    return cast
+
+
+def for_one_test(cast: Cast) -> Cast:
+    """A test's own copy of a cast built once for its module (`module_cast` in conftest.py).
+
+    The rows are shared and each test's changes to them are rolled back, but Python objects are
+    not: a test that refreshes a person or logs a client out would leak into the next one. So the
+    model instances are copied, and each web client is a new one holding the module's session
+    cookie (the session row is restored by the rollback). API clients keep no state between calls.
+    """
+    memo: dict[int, object] = {}
+    return replace(
+        cast,
+        street=copy.deepcopy(cast.street, memo),
+        people=copy.deepcopy(cast.people, memo),
+        home_community=copy.deepcopy(cast.home_community, memo),
+        cuiyu_plain=copy.deepcopy(cast.cuiyu_plain, memo),
+        nanyuan_plain=copy.deepcopy(cast.nanyuan_plain, memo),
+        disabled_web=_same_session(cast.disabled_web),
+        _web={role: _same_session(client) for role, client in cast._web.items()},
+        _api=cast._api,
+    )
+
+
+def _same_session(client: Client) -> Client:
+    fresh = Client()
+    fresh.cookies = copy.deepcopy(client.cookies)
+    return fresh

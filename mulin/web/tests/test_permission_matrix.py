@@ -28,7 +28,7 @@ from mulin.notifications.models import Notification, NotificationPreference
 from mulin.organizations.models import OrgUnit, Person, RoleAssignment
 from mulin.patrols.tests import matrix_rows as patrol_matrix
 from mulin.rosters.tests import matrix_rows as roster_matrix
-from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast, build_cast
+from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast, for_one_test
 from mulin.wishes.tests import matrix_rows as wish_matrix
 from mulin.workorders.tests import matrix_rows as workorder_matrix
 
@@ -238,8 +238,9 @@ OBJECTS = ("own", "same", "other")
 
 
 @pytest.fixture
-def cast(street) -> Cast:  # type: ignore[no-untyped-def]
-    return build_cast(street)
+def cast(module_cast, db) -> Cast:  # type: ignore[no-untyped-def]
+    """Built once for this module (conftest.py); each test gets a copy and its changes roll back."""
+    return for_one_test(module_cast)
 
 
 def _world() -> dict[str, Any]:

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from knox.auth import TokenAuthentication
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -47,7 +47,16 @@ class TokenObtainApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer}, auth=[])
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenResponseSerializer,
+            401: OpenApiResponse(description="Wrong mobile number or password, or the second factor is missing."),
+            429: OpenApiResponse(description="Too many attempts: the account is locked, or the network is limited."),
+            503: OpenApiResponse(description="The attempt counter is unreachable; try again shortly."),
+        },
+        auth=[],
+    )
     def post(self, request: Request) -> Response:
         login_rate_check(request._request)  # 429 over the limit, 503 if the counter is unreachable
         serializer = TokenRequestSerializer(data=request.data)

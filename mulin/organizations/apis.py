@@ -6,7 +6,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -49,6 +50,7 @@ class MeApi(ActorMixin, APIView):
         return Response(MeSerializer(data).data)
 
 
+@extend_schema_field(OpenApiTypes.INT)  # a row id is an integer, not a "number" (issue 9, item 9)
 class IdFilter(django_filters.NumberFilter):
     """A row id: a whole number in the database's range (a float or a 40-digit number is a 400,
     not a database overflow; found by the API fuzzing in tests/security)."""

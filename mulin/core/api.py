@@ -70,3 +70,12 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     ordering = "-id"
+
+    def decode_cursor(self, request: Any) -> Any:
+        # DRF answers a damaged cursor with 404; it is a bad parameter of a list that exists (400).
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise exceptions.ValidationError(
+                {self.cursor_query_param: [_("This page link is not valid; start again from the first page.")]}
+            ) from None

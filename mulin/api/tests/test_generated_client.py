@@ -26,6 +26,7 @@ from mulin.notifications.services import notification_send
 from mulin.organizations.models import Role
 from mulin.organizations.scoping import actor_for_person
 from mulin.organizations.tests.factories import TEST_PASSWORD, make_person
+from mulin.wishes.defaults import ensure_default_categories
 from mulin.wishes.models import WishCategory
 from mulin.wishes.services import wish_submit
 
@@ -74,6 +75,8 @@ def generate_client(tmp_path: Path) -> str:
 
 def test_a_generated_client_signs_in_and_lists_wishes_people_and_notifications(street, live_server, tmp_path):
     # Given a community worker with an authenticator, a wish in their community and a notification
+    # (reference data again: an earlier transactional test may have emptied the tables)
+    ensure_default_categories(WishCategory)
     worker = make_person(home=street.nanyuan_building, role=Role.COMMUNITY_WORKER, at=street.nanyuan, with_account=True)
     device = TOTPDevice.objects.create(user=worker.user, name="default", confirmed=True)
     resident = make_person(home=street.nanyuan_building, with_account=True)

@@ -137,3 +137,20 @@ def test_a_choice_that_may_be_blank_in_an_answer_says_so(schema):
     wish = schema["components"]["schemas"]["Wish"]["properties"]["preferred_time"]
     branches = [resolve(schema, branch) for branch in wish.get("oneOf", wish.get("allOf", []))]
     assert any("" in branch.get("enum", []) for branch in branches), wish
+
+
+def test_a_damaged_page_cursor_is_a_bad_parameter_not_a_missing_list(street, api_client):
+    from mulin.organizations.models import Role
+    from mulin.organizations.tests.factories import make_person
+
+    worker = make_person(home=street.nanyuan_building, role=Role.COMMUNITY_WORKER, at=street.nanyuan, with_account=True)
+    api_client.force_authenticate(worker.user)
+
+    response = api_client.get("/api/v1/people/?cursor=not-a-cursor", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The request has invalid fields; nothing was changed.",
+        "code": "invalid",
+        "errors": {"cursor": ["This page link is not valid; start again from the first page."]},
+    }

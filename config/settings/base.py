@@ -211,6 +211,9 @@ OTP_TOTP_ISSUER = "Mulin"
 MULIN_LOGIN_RATE_PER_MINUTE = env_int("MULIN_LOGIN_RATE_PER_MINUTE", 10)
 # Exports of people (masked or full) per account per hour (reference/security.md V5).
 MULIN_EXPORT_RATE_PER_HOUR = env_int("MULIN_EXPORT_RATE_PER_HOUR", 10)
+# Registrations per account per hour whose number is already held by someone outside the caller's
+# scope (sent to the street to merge); past it, every registration by that account waits an hour.
+MULIN_DUPLICATE_REPORTS_PER_HOUR = env_int("MULIN_DUPLICATE_REPORTS_PER_HOUR", 5)
 
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -4,7 +4,7 @@ people pages and services so they are checked and audited; personal data is not 
 from django.contrib import admin
 
 from mulin.core.admin import ReadOnlyModelAdmin
-from mulin.organizations.models import OrgUnit, PartnerLink, Person, RoleAssignment
+from mulin.organizations.models import OrgUnit, PartnerLink, Person, PersonDuplicate, RoleAssignment
 
 
 @admin.register(OrgUnit)
@@ -33,3 +33,13 @@ class RoleAssignmentAdmin(ReadOnlyModelAdmin):
 @admin.register(PartnerLink)
 class PartnerLinkAdmin(ReadOnlyModelAdmin):
     list_display = ["partner", "community", "since"]
+
+
+@admin.register(PersonDuplicate)
+class PersonDuplicateAdmin(ReadOnlyModelAdmin):
+    """Numbers held back for the street to merge (no number shown: the field's name only)."""
+
+    list_display = ["person", "existing", "field", "reported_by", "created_at", "resolved_at"]
+    list_filter = ["field"]
+    fields = ["person", "existing", "field", "reported_by", "scope_path", "created_at", "resolved_at"]
+    list_select_related = ["person", "existing", "reported_by"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 
@@ -29,7 +29,17 @@ from mulin.core.normalizers import (
     normalize_id_number,
     normalize_phone,
 )
-from mulin.organizations.models import OrgUnit, PartyMembership, Person, Role, RoleAssignment, Skill, VolunteerProfile
+from mulin.organizations.duplicates import HeldNumber, duplicate_reports_rate_check, report_held
+from mulin.organizations.models import (
+    OrgUnit,
+    PartyMembership,
+    Person,
+    PersonDuplicate,
+    Role,
+    RoleAssignment,
+    Skill,
+    VolunteerProfile,
+)
 from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor
 from mulin.organizations.selectors import person_list_visible_to
@@ -146,8 +156,12 @@ def _validate(actor: Actor, drafts: Sequence[PersonDraft]) -> tuple[list[_Clean]
     return cleaned, errors
 
 
-def _match_existing(cleaned: list[_Clean], errors: dict[int, dict[str, list[str]]]) -> dict[int, Person]:
-    """Find people already registered, by ID number first, then by phone; report conflicts."""
+def _match_existing(
+    cleaned: list[_Clean], errors: dict[int, dict[str, list[str]]], held_fields: dict[int, set[str]]
+) -> dict[int, Person]:
+    """Find people already registered, by ID number first, then by phone; report conflicts. A
+    record that holds one of its numbers for the street to merge (duplicates.py) matches its row
+    by the other number; `held_fields` gets the numbers it holds."""
     id_indexes = [c.id_number_index for c in cleaned if c.id_number_index]
     phone_indexes = [c.phone_index for c in cleaned if c.phone_index]
     by_id: dict[str, Person] = {}
@@ -157,14 +171,28 @@ def _match_existing(cleaned: list[_Clean], errors: dict[int, dict[str, list[str]
             by_id[found.id_number_index or ""] = found
         for found in Person.objects.filter(phone_index__in=phone_indexes[start : start + 500]):
             by_phone[found.phone_index or ""] = found
+    candidates = sorted({person.pk for person in [*by_id.values(), *by_phone.values()]})
+    holding: dict[tuple[int, int], str] = {}
+    for start in range(0, len(candidates), 500):
+        chunk = candidates[start : start + 500]
+        for duplicate in PersonDuplicate.objects.filter(
+            person_id__in=chunk, existing_id__in=candidates, resolved_at__isnull=True
+        ):
+            holding[(duplicate.person_id, duplicate.existing_id)] = duplicate.field
     matched: dict[int, Person] = {}
     for clean in cleaned:
         person_by_id = by_id.get(clean.id_number_index or "")
         person_by_phone = by_phone.get(clean.phone_index or "")
         if person_by_id and person_by_phone and person_by_id.pk != person_by_phone.pk:
-            errors.setdefault(clean.draft.row, {}).setdefault("phone", []).append(
-                _("This mobile number belongs to another registered person.")
-            )
+            for holder, other in ((person_by_phone, person_by_id), (person_by_id, person_by_phone)):
+                if (holder.pk, other.pk) in holding:
+                    matched[clean.draft.row] = holder
+                    held_fields.setdefault(clean.draft.row, set()).add(holding[(holder.pk, other.pk)])
+                    break
+            else:
+                errors.setdefault(clean.draft.row, {}).setdefault("phone", []).append(
+                    _("This mobile number belongs to another registered person.")
+                )
             continue
         person = person_by_id or person_by_phone
         if person is not None:
@@ -177,19 +205,61 @@ def _match_existing(cleaned: list[_Clean], errors: dict[int, dict[str, list[str]
     return matched
 
 
+def _visible_ids(actor: Actor, capability: Capability, ids: list[int]) -> set[int]:
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        found |= set(
+            person_list_visible_to(actor, capability)
+            .filter(pk__in=ids[start : start + 500])
+            .values_list("pk", flat=True)
+        )
+    return found
+
+
+def _hold_outside_scope(
+    actor: Actor, cleaned: list[_Clean], matched: dict[int, Person]
+) -> tuple[dict[int, list[HeldNumber]], dict[int, set[str]]]:
+    """Rows whose numbers belong to someone the actor cannot see at all: never an error that would
+    confirm the number (issue 9, item 10). The row registers a new person holding the numbers
+    without their index (reported to the street after the write) or, on a re-import, matches the
+    record that already holds them. Returns the numbers to report and the fields held per row."""
+    ids = sorted({person.pk for person in matched.values()})
+    visible = _visible_ids(actor, Capability.PEOPLE_VIEW, ids)
+    to_report: dict[int, list[HeldNumber]] = {}
+    held_fields: dict[int, set[str]] = {}
+    for clean in cleaned:
+        row = clean.draft.row
+        person = matched.get(row)
+        if person is None or person.pk in visible:
+            continue
+        numbers = [
+            HeldNumber(name, index, person)
+            for name, index in (("phone", clean.phone_index), ("id_number", clean.id_number_index))
+            if index and getattr(person, f"{name}_index") == index
+        ]
+        del matched[row]
+        held_fields[row] = {number.field for number in numbers}
+        earlier = (
+            PersonDuplicate.objects.filter(
+                existing=person, value_index__in=[n.index for n in numbers], resolved_at__isnull=True
+            )
+            .filter(person__in=person_list_visible_to(actor, Capability.PEOPLE_MANAGE))
+            .select_related("person")
+            .first()
+        )
+        if earlier is not None:
+            matched[row] = earlier.person
+        else:
+            to_report[row] = numbers
+    return to_report, held_fields
+
+
 def _ensure_matches_manageable(
     actor: Actor, cleaned: list[_Clean], matched: dict[int, Person], errors: dict[int, dict[str, list[str]]]
 ) -> None:
     """An existing person may only be changed by someone who may manage them (as in
     person_update), and by one row only: two rows for one person would overwrite each other."""
-    ids = sorted({person.pk for person in matched.values()})
-    manageable: set[int] = set()
-    for start in range(0, len(ids), 500):
-        manageable |= set(
-            person_list_visible_to(actor, Capability.PEOPLE_MANAGE)
-            .filter(pk__in=ids[start : start + 500])
-            .values_list("pk", flat=True)
-        )
+    manageable = _visible_ids(actor, Capability.PEOPLE_MANAGE, sorted({person.pk for person in matched.values()}))
     first_row: dict[int, int] = {}
     for clean in cleaned:
         person = matched.get(clean.draft.row)
@@ -198,6 +268,7 @@ def _ensure_matches_manageable(
         by_id = bool(clean.id_number_index) and person.id_number_index == clean.id_number_index
         name = "id_number" if by_id else "phone"
         if person.pk not in manageable:
+            # Only people the actor can see get here (the others were held): no secret is told.
             errors.setdefault(clean.draft.row, {}).setdefault(name, []).append(
                 _("This person is registered outside your area; ask their community to change the record.")
             )
@@ -209,8 +280,9 @@ def _ensure_matches_manageable(
             first_row[person.pk] = clean.draft.row
 
 
-def _apply(person: Person, clean: _Clean) -> list[str]:
-    """Copy the draft's values onto `person`; return the names of fields that changed."""
+def _apply(person: Person, clean: _Clean, held: Collection[str] = ()) -> list[str]:
+    """Copy the draft's values onto `person`; return the names of fields that changed. A held
+    number is stored without its index (duplicates.py)."""
     draft = clean.draft
     wanted = {
         "full_name": draft.full_name.strip(),
@@ -222,12 +294,12 @@ def _apply(person: Person, clean: _Clean) -> list[str]:
     if draft.email.strip():
         wanted["email"] = draft.email.strip()
     if clean.phone:
-        wanted.update(phone=clean.phone, phone_index=clean.phone_index)
+        wanted.update(phone=clean.phone, phone_index=None if "phone" in held else clean.phone_index)
     if clean.id_number:
         birth = birth_date_from_id_number(clean.id_number)
         wanted.update(
             id_number=clean.id_number,
-            id_number_index=clean.id_number_index,
+            id_number_index=None if "id_number" in held else clean.id_number_index,
             birth_year=birth.year,
             gender=gender_from_id_number(clean.id_number),
         )
@@ -249,8 +321,13 @@ def person_bulk_register(*, actor: Actor, drafts: Sequence[PersonDraft], source:
     """
     if not actor.can_anywhere(Capability.PEOPLE_MANAGE):
         raise PermissionDenied(_("You may not register people."))
+    duplicate_reports_rate_check(actor)
     cleaned, errors = _validate(actor, drafts)
-    matched = _match_existing(cleaned, errors)
+    held_fields: dict[int, set[str]] = {}
+    matched = _match_existing(cleaned, errors, held_fields)
+    to_report, held_outside = _hold_outside_scope(actor, cleaned, matched)
+    for row, fields in held_outside.items():
+        held_fields.setdefault(row, set()).update(fields)
     _ensure_matches_manageable(actor, cleaned, matched, errors)
     if errors:
         raise RowErrors(errors)
@@ -264,7 +341,7 @@ def person_bulk_register(*, actor: Actor, drafts: Sequence[PersonDraft], source:
     for clean in cleaned:
         person = matched.get(clean.draft.row) or Person()
         old_home_id = person.home_unit_id
-        changed = _apply(person, clean)
+        changed = _apply(person, clean, held_fields.get(clean.draft.row, set()))
         if person.pk is None:
             to_create.append(person)
         elif changed:
@@ -288,6 +365,8 @@ def person_bulk_register(*, actor: Actor, drafts: Sequence[PersonDraft], source:
         | _sync_roles(cleaned, row_person)
         | _sync_volunteers(cleaned, row_person, now)
     )
+    for row, numbers in to_report.items():
+        report_held(actor, row_person[row], numbers)
     matched_ids = {person.pk for person in matched.values()}
     result = BulkResult(
         created=len(to_create),

@@ -270,3 +270,28 @@ class RoleAssignment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_role_display()} @ {self.unit}"
+
+
+class PersonDuplicate(BaseModel):
+    """A mobile or ID number registered again by someone whose scope does not include the person
+    who already has it. The new record keeps the number without its lookup index (so the caller
+    learns nothing about people outside their scope) until the street merges the two."""
+
+    class Field(models.TextChoices):
+        PHONE = "phone", _("mobile number")
+        ID_NUMBER = "id_number", _("ID number")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="duplicate_reports")
+    existing = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField(_("number"), max_length=16, choices=Field)
+    # The blind index of the held number (never the number): re-imports find the held record by it.
+    value_index = models.CharField(max_length=32, editable=False)
+    reported_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The street's path: the street's people managers merge (scoped lists need no join).
+    scope_path = models.CharField(max_length=84, editable=False)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        indexes = [models.Index(fields=["reported_by", "created_at"], name="personduplicate_rate_idx")]

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from mulin.organizations.models import OrgUnit, PartyMembership, Person, Role, RoleAssignment
+from mulin.organizations.models import OrgUnit, PartyMembership, Person, PersonDuplicate, Role, RoleAssignment
 from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor, scope_q, subtree_q, unit_ancestor_paths
 
@@ -118,6 +118,15 @@ def person_list_visible_to(actor: Actor, capability: Capability = Capability.PEO
     return Person.objects.filter(visible).select_related("home_unit", "party_membership__branch")
 
 
+def _missing_phone_q() -> Q:
+    """No mobile number: no phone index, and no number held back for the street to merge (such a
+    person has a number; counting them as missing would tell the registrar it is taken elsewhere)."""
+    held = PersonDuplicate.objects.filter(
+        person=OuterRef("pk"), field=PersonDuplicate.Field.PHONE, resolved_at__isnull=True
+    )
+    return Q(phone_index__isnull=True) & ~Q(Exists(held))
+
+
 def person_search(
     actor: Actor,
     *,
@@ -132,7 +141,7 @@ def person_search(
     if not include_inactive:
         people = people.filter(is_active=True)
     if missing_phone:
-        people = people.filter(phone_index__isnull=True)
+        people = people.filter(_missing_phone_q())
     if query.strip():
         people = people.filter(full_name__contains=query.strip())
     if unit is not None:
@@ -144,9 +153,7 @@ def person_search(
 
 def person_count_missing_phone(actor: Actor) -> int:
     """Active people the actor manages who cannot be reached by text message (one query)."""
-    return (
-        person_list_visible_to(actor, Capability.PEOPLE_MANAGE).filter(is_active=True, phone_index__isnull=True).count()
-    )
+    return person_list_visible_to(actor, Capability.PEOPLE_MANAGE).filter(_missing_phone_q(), is_active=True).count()
 
 
 def person_roles(person: Person) -> QuerySet[RoleAssignment]:

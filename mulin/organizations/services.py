@@ -28,6 +28,7 @@ from mulin.core.normalizers import (
     normalize_id_number,
     normalize_phone,
 )
+from mulin.organizations.duplicates import duplicate_reports_rate_check, hold, identity_split, report_held
 from mulin.organizations.models import (
     PATH_LEVELS,
     PATH_SEGMENT,
@@ -205,8 +206,12 @@ def person_register(
     ensure_can_manage_people_at(actor, home_unit)
     if home_unit.kind not in HOME_KINDS:
         raise ValidationError({"home_unit": _("Choose a community, compound or building.")})
+    duplicate_reports_rate_check(actor)
     fields = _identity_fields(phone, id_number)
-    _ensure_identity_free(fields)
+    errors, held = identity_split(actor, fields)
+    if errors:
+        raise StateConflict(_("This person is already registered."), code="duplicate_person", extra=errors)
+    hold(fields, held)
     person = Person(
         full_name=full_name.strip(),
         home_unit=home_unit,
@@ -221,6 +226,7 @@ def person_register(
     _save_person(person, fields, force_insert=True)
     RoleAssignment.objects.get_or_create(person=person, role=Role.RESIDENT, unit=home_unit)
     audit_record(actor=actor.person, verb="person.registered", target=person, scope_path=home_unit.path)
+    report_held(actor, person, held)
     return person
 
 
@@ -262,7 +268,12 @@ def person_update(
         identity.update(phone="", phone_index=None)
     if raw_id_number is not None and not str(raw_id_number).strip():
         identity.update(id_number="", id_number_index=None)
-    _ensure_identity_free(identity, exclude_pk=person.pk)
+    if identity.get("phone_index") or identity.get("id_number_index"):
+        duplicate_reports_rate_check(actor)
+    errors, held = identity_split(actor, identity, exclude_pk=person.pk)
+    if errors:
+        raise StateConflict(_("This person is already registered."), code="duplicate_person", extra=errors)
+    hold(identity, held)
     changes.update(identity)
     for name, value in changes.items():
         setattr(person, name, value)
@@ -278,6 +289,7 @@ def person_update(
         scope_path=new_home.path if new_home else "",
         data={"fields": sorted(changes)},
     )
+    report_held(actor, person, held)
     if changes.get("is_active") is False and person.user is not None:
         account_set_active(actor=actor, user=person.user, active=False)
     return person

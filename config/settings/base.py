@@ -326,6 +326,7 @@ SPECTACULAR_SETTINGS = {
         "WorkOrderResolutionEnum": "mulin.workorders.models.WorkOrder.Resolution",
         "WorkOrderChannelEnum": "mulin.workorders.models.WorkOrder.Channel",
         "SegmentClaimRoleEnum": "mulin.patrols.models.SegmentClaim.Role",
+        "CampaignStatusEnum": "mulin.patrols.models.Campaign.Status",
     },
 }
 

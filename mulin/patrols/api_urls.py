@@ -12,4 +12,8 @@ urlpatterns = [
     path("segments/<int:segment_id>/claim/", apis.SegmentClaimApi.as_view(), name="segment-claim"),
     path("patrols/", apis.PatrolListApi.as_view(), name="patrols"),
     path("patrols/<int:log_id>/", apis.PatrolDetailApi.as_view(), name="patrol"),
+    path("campaigns/", apis.CampaignListApi.as_view(), name="campaigns"),
+    path("campaigns/<int:campaign_id>/", apis.CampaignDetailApi.as_view(), name="campaign"),
+    path("campaigns/<int:campaign_id>/close/", apis.CampaignCloseApi.as_view(), name="campaign-close"),
+    path("inspections/", apis.InspectionListApi.as_view(), name="inspections"),
 ]

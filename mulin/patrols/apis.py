@@ -21,9 +21,17 @@ from mulin.organizations.middleware import ActorMixin
 from mulin.organizations.models import OrgUnit
 from mulin.patrols import serializers as ser
 from mulin.patrols import services
-from mulin.patrols.models import PatrolLog
-from mulin.patrols.permissions import access_patrol_log_by_id, access_river_by_id, access_segment_by_id
+from mulin.patrols.models import Campaign, PatrolLog
+from mulin.patrols.permissions import (
+    access_campaign_by_id,
+    access_patrol_log_by_id,
+    access_river_by_id,
+    access_segment_by_id,
+)
 from mulin.patrols.selectors import (
+    campaign_list_visible_to,
+    campaign_progress,
+    inspection_list_visible_to,
     patrol_log_list_visible_to,
     patrol_photos_of,
     river_list_visible_to,
@@ -247,3 +255,125 @@ class PatrolDetailApi(ActorMixin, APIView):
     def get(self, request: Request, log_id: int) -> Response:
         log = access_patrol_log_by_id(self.actor, log_id)
         return Response(ser.PatrolLogSerializer(log, context=_log_page_context(self.actor, [log])).data)
+
+
+def _campaign_detail(actor: Any, campaign: Campaign) -> dict[str, Any]:
+    return ser.CampaignDetailSerializer(campaign, context={"progress": campaign_progress(campaign)}).data
+
+
+class CampaignListApi(ActorMixin, generics.ListAPIView):
+    serializer_class = ser.CampaignSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return campaign_list_visible_to(self.actor)
+
+    @extend_schema(operation_id="patrols_campaigns_list", summary="Inspection campaigns of the caller's street")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="patrols_campaign_create",
+        summary="Start an inspection campaign (staff of the community or street)",
+        request=ser.CampaignCreateSerializer,
+        responses={201: ser.CampaignDetailSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ser.CampaignCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        unit = OrgUnit.objects.filter(
+            pk=data.pop("unit"), kind__in=[OrgUnit.Kind.COMMUNITY, OrgUnit.Kind.STREET], is_active=True
+        ).first()
+        if unit is None:
+            raise ValidationError({"unit": [_("Choose a community or a street.")]})
+        compound_ids = data.pop("compounds")
+        compounds = list(OrgUnit.objects.filter(pk__in=compound_ids, kind=OrgUnit.Kind.COMPOUND))
+        if len(compounds) != len(set(compound_ids)):
+            raise ValidationError({"compounds": [_("Choose compounds of %(unit)s.") % {"unit": unit.name}]})
+        campaign = services.campaign_create(actor=self.actor, unit=unit, compounds=compounds, **data)
+        return Response(
+            _campaign_detail(self.actor, access_campaign_by_id(self.actor, campaign.pk)),
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CampaignDetailApi(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="patrols_campaign_retrieve",
+        summary="One campaign with its progress by compound",
+        responses={200: ser.CampaignDetailSerializer, 404: ERRORS[404]},
+    )
+    def get(self, request: Request, campaign_id: int) -> Response:
+        return Response(_campaign_detail(self.actor, access_campaign_by_id(self.actor, campaign_id)))
+
+
+class CampaignCloseApi(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="patrols_campaign_close",
+        summary="Close a campaign with its summary (staff of the community or street)",
+        request=ser.CampaignCloseSerializer,
+        responses={
+            200: ser.CampaignDetailSerializer,
+            **ERRORS,
+            409: OpenApiResponse(description="The campaign is closed already; nothing changed."),
+        },
+    )
+    def post(self, request: Request, campaign_id: int) -> Response:
+        campaign = access_campaign_by_id(self.actor, campaign_id)
+        serializer = ser.CampaignCloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        campaign = services.campaign_close(actor=self.actor, campaign=campaign, **serializer.validated_data)
+        return Response(_campaign_detail(self.actor, access_campaign_by_id(self.actor, campaign.pk)))
+
+
+class InspectionListApi(ActorMixin, generics.ListAPIView):
+    serializer_class = ser.InspectionSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return inspection_list_visible_to(self.actor, campaign_id=_int_param(self.request, "campaign"))
+
+    @extend_schema(
+        operation_id="patrols_inspections_list",
+        summary="Inspections of the caller's street, newest first",
+        parameters=[OpenApiParameter("campaign", int, description="Campaign id")],
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="patrols_inspection_create",
+        summary="Inspect a compound for a campaign; a hazard to fix becomes a work order",
+        request={
+            "application/json": ser.InspectionCreateSerializer,
+            "multipart/form-data": ser.InspectionCreateSerializer,
+        },
+        responses={
+            201: ser.InspectionSerializer,
+            **ERRORS,
+            409: OpenApiResponse(description="The campaign is closed; nothing changed."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ser.InspectionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        campaign = access_campaign_by_id(self.actor, data["campaign"])
+        compound = campaign.compounds.filter(pk=data["compound"]).first()
+        if compound is None:
+            raise ValidationError({"compound": [_("This campaign does not cover that compound.")]})
+        hazards = []
+        if data["hazard_category"] or data["hazard_title"]:
+            category = category_list().filter(code=data["hazard_category"]).first()
+            hazards.append(services.Hazard(category, data["hazard_title"], data["hazard_description"]))
+        inspection = services.inspection_create(
+            actor=self.actor,
+            campaign=campaign,
+            compound=compound,
+            found=data["found"],
+            notes=data["notes"],
+            hazards=hazards,
+            photos=data["photos"],
+        )
+        return Response(ser.InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)

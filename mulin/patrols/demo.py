@@ -18,7 +18,7 @@ from mulin.core.crypto import blind_index
 from mulin.organizations.models import OrgUnit, Person, Role, RoleAssignment
 from mulin.organizations.scoping import Actor, actor_for_person
 from mulin.patrols import services
-from mulin.patrols.models import PatrolLog, River, Segment, SegmentClaim
+from mulin.patrols.models import Campaign, PatrolLog, River, Segment, SegmentClaim
 from mulin.workorders.models import ExternalDepartment, WorkOrder, WorkOrderCategory
 
 SEED = 20190810
@@ -78,7 +78,7 @@ def seed_demo_patrols(actor: Actor, units: dict[str, OrgUnit]) -> int:
             added += 1
             if community_name == "德胜社区":
                 _claim_for_chief(segment, chief, branch)
-    return added + _diary(street, chief)
+    return added + _diary(street, chief) + _lekima(street)
 
 
 def _claim_for_chief(segment: Segment, chief: Person | None, branch: OrgUnit | None) -> None:
@@ -203,3 +203,65 @@ def _photo(rng: random.Random) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=70)
     return SimpleUploadedFile("patrol.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+LEKIMA = "抗击第9号台风“利奇马”隐患排查"
+LEKIMA_FINDINGS = [
+    # compound, hazards found, notes, a hazard to fix (category, title) or None
+    ("西五苑", ["loose-objects", "trees"], "阳台外有花盆，东门香樟有断枝。", ("fallen-tree", "东门香樟断枝悬挂")),
+    ("西五苑", ["drains"], "地下车库入口雨水篦子有落叶堵塞，已清理。", None),
+    ("西六苑", ["hoardings"], "沿街店铺广告牌一角松动。", ("hoarding", "西六苑沿街店铺广告牌松动")),
+    ("西六苑", [], "复查：各楼道无堆放，排水通畅。", None),
+]  # fmt: skip
+
+
+def _lekima(street: OrgUnit) -> int:
+    """Typhoon Lekima (No. 9, August 2019) across 西二社区's compounds: inspections by the
+    community's party members, hazards turned into work orders, closed with a summary."""
+    community = OrgUnit.objects.filter(
+        path__startswith=street.path, kind=OrgUnit.Kind.COMMUNITY, name="西二社区"
+    ).first()
+    if community is None or Campaign.objects.filter(unit=community, title=LEKIMA).exists():
+        return 0
+    compounds = {c.name: c for c in OrgUnit.objects.filter(parent=community, kind=OrgUnit.Kind.COMPOUND)}
+    if not compounds:
+        return 0
+    members = [
+        assignment.person
+        for assignment in RoleAssignment.objects.filter(
+            role=Role.PARTY_MEMBER, unit__path__startswith=community.path
+        ).select_related("person")[:4]
+    ]
+    staff = _staff_of(community)
+    campaign = services.campaign_create(
+        actor=staff,
+        unit=community,
+        title=LEKIMA,
+        description="台风“利奇马”来临前，党员志愿者分片排查高空坠物、树木、排水、地下室和广告牌等隐患，发现问题即时上报处置。",
+        compounds=list(compounds.values()),
+        starts_on=dt.date(2019, 8, 8),
+        ends_on=dt.date(2019, 8, 11),
+    )
+    for index, (name, found, notes, hazard) in enumerate(LEKIMA_FINDINGS):
+        compound = compounds.get(name)
+        if compound is None or not members:
+            continue
+        hazards = []
+        if hazard is not None:
+            category = WorkOrderCategory.objects.filter(code=hazard[0]).first()
+            if category is not None:
+                hazards.append(services.Hazard(category, hazard[1]))
+        services.inspection_create(
+            actor=actor_for_person(members[index % len(members)]),
+            campaign=campaign,
+            compound=compound,
+            found=found,
+            notes=notes,
+            hazards=hazards,
+        )
+    services.campaign_close(
+        actor=staff,
+        campaign=campaign,
+        summary="共排查西五苑、西六苑2个小区，发现隐患5处，现场整改2处，转工单2件；台风期间小区无人员伤亡。",
+    )
+    return 1

@@ -90,3 +90,38 @@ class PatrolForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["segment"].choices = segments  # type: ignore[attr-defined]
         self.fields["problem_category"].queryset = categories  # type: ignore[attr-defined]
+
+
+class InspectionForm(forms.Form):
+    """Inspect a compound for a campaign: the checklist, notes, one hazard to fix."""
+
+    compound = forms.TypedChoiceField(label=_("Compound"), coerce=int)
+    found = forms.MultipleChoiceField(label=_("Hazards found"), required=False, widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(
+        label=_("Notes"), max_length=NOTES_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    hazard_found = forms.BooleanField(label=_("A hazard needs fixing"), required=False)
+    hazard_category = forms.ModelChoiceField(
+        label=_("What kind of problem?"), queryset=WorkOrderCategory.objects.none(), required=False
+    )
+    hazard_title = forms.CharField(label=_("The hazard in a few words"), max_length=TITLE_MAX, required=False)
+    photos = MultiplePhotoField(label=_("Photos (up to 3, JPEG or PNG)"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        compounds: list[tuple[int, str]],
+        hazards: list[tuple[str, str]],
+        categories: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].choices = compounds  # type: ignore[attr-defined]
+        self.fields["found"].choices = hazards  # type: ignore[attr-defined]
+        self.fields["hazard_category"].queryset = categories  # type: ignore[attr-defined]
+
+
+class CampaignCloseForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Closing summary"), max_length=NOTES_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )

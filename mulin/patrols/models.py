@@ -259,3 +259,71 @@ class PatrolPhoto(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("patrols:photo", args=[self.uuid])
+
+
+class Campaign(BaseModel):
+    """An inspection campaign (排查行动) such as typhoon preparation 抗台防汛: a hazard checklist,
+    the compounds it covers, who inspected what, and a closing summary."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Under way")
+        CLOSED = "closed", _("Closed")
+
+    # The community or street that runs it; its path scopes who manages it.
+    unit = models.ForeignKey("organizations.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    scope_path = models.CharField(max_length=84, editable=False)
+    title = models.CharField(_("title"), max_length=80)
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX, blank=True)
+    # [{"code": "trees", "label": "树木"}, …]: what every inspection checks.
+    hazards = models.JSONField(_("hazard checklist"), default=list)
+    compounds = models.ManyToManyField("organizations.OrgUnit", related_name="campaigns", verbose_name=_("compounds"))
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.OPEN)
+    summary = models.TextField(_("closing summary"), max_length=NOTES_MAX, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "organizations.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("inspection campaign")
+        verbose_name_plural = _("inspection campaigns")
+        indexes = [models.Index(fields=["scope_path", "-id"], name="campaign_scope_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_ends_after_start"),
+            models.CheckConstraint(condition=~Q(title=""), name="campaign_title_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("patrols:campaign", args=[self.pk])
+
+
+class Inspection(BaseModel):
+    """One compound inspected in a campaign: which hazards of the checklist were found, notes;
+    hazards to fix become work orders whose source is this inspection."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="inspections")
+    compound = models.ForeignKey("organizations.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    scope_path = models.CharField(max_length=84, editable=False)
+    inspector = models.ForeignKey("organizations.Person", on_delete=models.PROTECT, related_name="inspections")
+    inspector_name = models.CharField(_("inspected by"), max_length=50)
+    inspected_at = models.DateTimeField(_("inspected"))
+    # The hazard codes of the campaign's checklist that were found.
+    found = models.JSONField(_("hazards found"), default=list)
+    notes = models.TextField(_("notes"), max_length=NOTES_MAX, blank=True)
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        indexes = [models.Index(fields=["campaign", "compound"], name="inspection_campaign_idx")]
+
+    def __str__(self) -> str:
+        # Shown on a work order as "Came from: …": no personal data.
+        return f"{self.campaign.title} · {self.inspected_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patrols:campaign", args=[self.campaign_id])

@@ -13,3 +13,13 @@ register(
         icon="log",
     )
 )
+register(
+    NavItem(
+        "campaigns",
+        _("Inspection campaigns"),
+        "patrols:campaigns",
+        lambda actor: actor.can_anywhere(Capability.PATROL_VIEW),
+        order=330,
+        icon="check",
+    )
+)

@@ -19,8 +19,13 @@ from django.utils.translation import gettext as _
 from mulin.organizations.models import OrgUnit
 from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor
-from mulin.patrols.models import PatrolLog, PatrolPhoto, River, Segment
-from mulin.patrols.selectors import patrol_log_list_visible_to, river_list_visible_to, segment_list_visible_to
+from mulin.patrols.models import Campaign, PatrolLog, PatrolPhoto, River, Segment
+from mulin.patrols.selectors import (
+    campaign_list_visible_to,
+    patrol_log_list_visible_to,
+    river_list_visible_to,
+    segment_list_visible_to,
+)
 
 
 def access_river_by_id(actor: Actor, river_id: int | str) -> River:
@@ -121,3 +126,33 @@ def access_patrol_photo_by_uuid(actor: Actor, photo_uuid: Any) -> PatrolPhoto:
         raise Http404
     access_patrol_log_by_id(actor, photo.log_id)
     return photo
+
+
+def can_manage_campaign(actor: Actor, unit: OrgUnit) -> bool:
+    """Staff of the community (or street) that runs a campaign start and close it."""
+    return unit.kind in (OrgUnit.Kind.COMMUNITY, OrgUnit.Kind.STREET) and (
+        actor.is_system or actor.can(Capability.PATROL_MANAGE, unit.path)
+    )
+
+
+def ensure_can_manage_campaign(actor: Actor, unit: OrgUnit) -> None:
+    if not can_manage_campaign(actor, unit):
+        raise PermissionDenied(_("Only the staff of the community or street may run this campaign."))
+
+
+def can_inspect(actor: Actor, campaign: Campaign) -> bool:
+    """Members, volunteers and staff of the street inspect for its campaigns."""
+    return actor.person is not None and actor.can_street_wide(Capability.PATROL_LOG, campaign.scope_path)
+
+
+def ensure_can_inspect(actor: Actor, campaign: Campaign) -> None:
+    if not can_inspect(actor, campaign):
+        raise PermissionDenied(_("You may inspect only for your own street's campaigns."))
+
+
+def access_campaign_by_id(actor: Actor, campaign_id: int | str) -> Campaign:
+    """The campaign if the actor may see it (everyone registered in its street); Http404 otherwise."""
+    try:
+        return campaign_list_visible_to(actor).get(pk=int(campaign_id))
+    except (Campaign.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -32,3 +32,19 @@ PATROL_LOGGED = register(
         ),
     )
 )
+
+INSPECTED = register(
+    PointEvent(
+        key="patrols.inspected",
+        label=_("Inspected a compound in a campaign"),
+        default_rules=(
+            DefaultRule(
+                code="campaign-inspected",
+                account="service",
+                name_zh_hans="隐患排查",
+                name_en="Inspected a compound for hazards",
+                points=Decimal(2),
+            ),
+        ),
+    )
+)

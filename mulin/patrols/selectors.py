@@ -13,7 +13,7 @@ from django.utils import timezone
 from mulin.organizations.models import OrgUnit
 from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor, street_reach_q, subtrees_q
-from mulin.patrols.models import PatrolLog, PatrolPhoto, River, Segment, SegmentClaim
+from mulin.patrols.models import Campaign, Inspection, PatrolLog, PatrolPhoto, River, Segment, SegmentClaim
 
 
 def _active_claims() -> Prefetch:
@@ -146,3 +146,65 @@ def patrol_log_diary_page(segment: Segment, *, before: int | None = None, size: 
         if anchor is not None:
             logs = logs.filter(Q(started_at__lt=anchor) | Q(started_at=anchor, pk__lt=before))
     return list(logs.order_by("-started_at", "-id")[: size + 1])
+
+
+def campaign_list_visible_to(actor: Actor) -> QuerySet[Campaign]:
+    """Campaigns of the streets the actor reaches, newest first."""
+    return (
+        Campaign.objects.filter(street_reach_q(actor, Capability.PATROL_VIEW, "scope_path"))
+        .select_related("unit")
+        .order_by("-id")
+    )
+
+
+def inspection_list_visible_to(actor: Actor, *, campaign_id: int | None = None) -> QuerySet[Inspection]:
+    """Inspections of the streets the actor reaches, newest first."""
+    inspections = Inspection.objects.filter(street_reach_q(actor, Capability.PATROL_VIEW, "scope_path"))
+    if campaign_id is not None:
+        inspections = inspections.filter(campaign_id=campaign_id)
+    return inspections.select_related("campaign", "compound").order_by("-id")
+
+
+@dataclass(frozen=True)
+class CompoundProgress:
+    """How far a campaign has got in one compound."""
+
+    compound: OrgUnit
+    inspections: int
+    hazards_found: int
+    orders: int
+    orders_closed: int
+
+    @property
+    def inspected(self) -> bool:
+        return self.inspections > 0
+
+
+def campaign_progress(campaign: Campaign) -> list[CompoundProgress]:
+    """Progress by compound: inspections, hazards found, work orders filed and closed (three
+    queries whatever the size)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from mulin.workorders.models import WorkOrder
+
+    compounds = list(campaign.compounds.order_by("path"))
+    inspections: dict[int, list[Inspection]] = {}
+    for inspection in Inspection.objects.filter(campaign=campaign).only("id", "compound_id", "found"):
+        inspections.setdefault(inspection.compound_id, []).append(inspection)
+    by_inspection = {i.pk: i.compound_id for rows in inspections.values() for i in rows}
+    orders: dict[int, list[str]] = {}
+    type_id = ContentType.objects.get_for_model(Inspection).pk
+    for source_id, status in WorkOrder.objects.filter(
+        source_type_id=type_id, source_id__in=list(by_inspection)
+    ).values_list("source_id", "status"):
+        orders.setdefault(by_inspection[int(source_id or 0)], []).append(status)
+    return [
+        CompoundProgress(
+            compound=compound,
+            inspections=len(inspections.get(compound.pk, [])),
+            hazards_found=sum(len(i.found) for i in inspections.get(compound.pk, [])),
+            orders=len(orders.get(compound.pk, [])),
+            orders_closed=sum(1 for status in orders.get(compound.pk, []) if status == "closed"),
+        )
+        for compound in compounds
+    ]

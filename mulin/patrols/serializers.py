@@ -13,6 +13,8 @@ from mulin.patrols.models import (
     DESCRIPTION_MAX,
     NAME_MAX,
     NOTES_MAX,
+    Campaign,
+    Inspection,
     PatrolLog,
     PatrolPhoto,
     River,
@@ -200,3 +202,85 @@ class PatrolCreateSerializer(serializers.Serializer):
     problem_description = serializers.CharField(
         max_length=PROBLEM_DESCRIPTION_MAX, required=False, allow_blank=True, default=""
     )
+
+
+class HazardItemSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+    label = serializers.CharField(max_length=80)  # type: ignore[assignment]  # a field, popped by the metaclass
+
+
+class CompoundProgressSerializer(serializers.Serializer):
+    compound = PatrolUnitSerializer()
+    inspections = serializers.IntegerField()
+    hazards_found = serializers.IntegerField()
+    orders = serializers.IntegerField()
+    orders_closed = serializers.IntegerField()
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    unit = PatrolUnitSerializer(read_only=True)
+    hazards = HazardItemSerializer(many=True, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "title", "description", "unit", "hazards", "starts_on", "ends_on", "status", "status_label"]
+        read_only_fields = fields
+
+
+class CampaignDetailSerializer(CampaignSerializer):
+    """A campaign with its progress by compound and (once closed) its summary."""
+
+    progress = serializers.SerializerMethodField()
+
+    class Meta(CampaignSerializer.Meta):
+        fields = [*CampaignSerializer.Meta.fields, "summary", "closed_at", "progress"]
+        read_only_fields = fields
+
+    @extend_schema_field(CompoundProgressSerializer(many=True))
+    def get_progress(self, campaign: Campaign) -> Any:
+        return CompoundProgressSerializer(self.context.get("progress", []), many=True).data
+
+
+class CampaignCreateSerializer(serializers.Serializer):
+    """Start a campaign run by `unit` (a community or street id) over `compounds` (ids). Without
+    `hazards` it checks the typhoon list (抗台防汛)."""
+
+    unit = serializers.IntegerField(min_value=1)
+    title = serializers.CharField(max_length=80, allow_blank=True)
+    description = serializers.CharField(max_length=DESCRIPTION_MAX, required=False, allow_blank=True, default="")
+    compounds = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=200)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    hazards = HazardItemSerializer(many=True, required=False, default=list)
+
+
+class CampaignCloseSerializer(serializers.Serializer):
+    summary = serializers.CharField(max_length=NOTES_MAX, allow_blank=True)
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    campaign = serializers.IntegerField(source="campaign_id", read_only=True)
+    compound = PatrolUnitSerializer(read_only=True)
+    found = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "campaign", "compound", "inspector_name", "inspected_at", "found", "notes"]
+        read_only_fields = fields
+
+
+class InspectionCreateSerializer(serializers.Serializer):
+    """Inspect a compound for a campaign: the checklist codes `found`, notes, and optionally one
+    hazard to fix (`hazard_category` + `hazard_title`), filed as a work order for the compound."""
+
+    campaign = serializers.IntegerField(min_value=1)
+    compound = serializers.IntegerField(min_value=1)
+    found = serializers.ListField(child=serializers.CharField(max_length=40), required=False, default=list)
+    notes = serializers.CharField(max_length=NOTES_MAX, required=False, allow_blank=True, default="")
+    hazard_category = serializers.SlugField(required=False, allow_blank=True, default="")
+    hazard_title = serializers.CharField(max_length=TITLE_MAX, required=False, allow_blank=True, default="")
+    hazard_description = serializers.CharField(
+        max_length=PROBLEM_DESCRIPTION_MAX, required=False, allow_blank=True, default=""
+    )
+    photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=3, default=list)

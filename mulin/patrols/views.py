@@ -14,7 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mulin.core.exceptions import ApplicationError
 from mulin.core.forms import form_add_errors
@@ -23,18 +23,24 @@ from mulin.core.photos import photo_response
 from mulin.core.views import keyset_before
 from mulin.organizations.middleware import request_actor
 from mulin.patrols import services
-from mulin.patrols.forms import ClaimForm, PatrolForm
-from mulin.patrols.models import PatrolLog
+from mulin.patrols.forms import CampaignCloseForm, ClaimForm, InspectionForm, PatrolForm
+from mulin.patrols.models import Campaign, PatrolLog
 from mulin.patrols.permissions import (
+    access_campaign_by_id,
     access_patrol_log_by_id,
     access_patrol_photo_by_uuid,
     access_segment_by_id,
     can_claim_segment,
+    can_inspect,
     can_log_patrols,
+    can_manage_campaign,
     can_view_patrols,
 )
 from mulin.patrols.selectors import (
     branch_choices_for,
+    campaign_list_visible_to,
+    campaign_progress,
+    inspection_list_visible_to,
     patrol_log_diary_page,
     patrol_photos_of,
     river_list_visible_to,
@@ -214,3 +220,105 @@ def patrol_log_detail_view(request: HttpRequest, log_id: int) -> HttpResponse:
 def patrol_photo_view(request: HttpRequest, photo_uuid: uuid.UUID) -> HttpResponseBase:
     photo = access_patrol_photo_by_uuid(request_actor(request), photo_uuid)
     return photo_response(file_name=photo.file_name, content_type=photo.content_type, photo_uuid=photo.uuid)
+
+
+@require_safe
+def campaign_list_view(request: HttpRequest) -> HttpResponse:
+    """The street's inspection campaigns, newest first."""
+    actor = request_actor(request)
+    if not can_view_patrols(actor):
+        raise PermissionDenied(_("You may not see river patrols."))
+    return render(request, "patrols/campaign_list.html", {"campaigns": list(campaign_list_visible_to(actor)[:50])})
+
+
+def _campaign_page(request: HttpRequest, actor: Any, campaign: Campaign, **forms_: Any) -> HttpResponse:
+    open_ = campaign.status == Campaign.Status.OPEN
+    compounds = [(c.pk, c.name) for c in campaign.compounds.order_by("path")]
+    hazards = [(item["code"], item["label"]) for item in campaign.hazards]
+    inspect_form = forms_.get("inspect_form")
+    if inspect_form is None and open_ and can_inspect(actor, campaign):
+        inspect_form = InspectionForm(compounds=compounds, hazards=hazards, categories=category_list())
+    close_form = forms_.get("close_form")
+    if close_form is None and open_ and can_manage_campaign(actor, campaign.unit):
+        close_form = CampaignCloseForm()
+    labels = dict(hazards)
+    inspections = [
+        (inspection, [labels.get(code, code) for code in inspection.found])
+        for inspection in inspection_list_visible_to(actor, campaign_id=campaign.pk)[:50]
+    ]
+    context = {
+        "campaign": campaign,
+        "progress": campaign_progress(campaign),
+        "inspections": inspections,
+        "inspect_form": inspect_form,
+        "close_form": close_form,
+    }
+    failed = any(form is not None and form.errors for form in (inspect_form, close_form))
+    return render(request, "patrols/campaign_detail.html", context, status=400 if failed else 200)
+
+
+@require_safe
+def campaign_detail_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """A campaign: its checklist, progress by compound, inspections, and the forms to inspect and
+    to close it."""
+    actor = request_actor(request)
+    return _campaign_page(request, actor, access_campaign_by_id(actor, campaign_id))
+
+
+@require_POST
+def campaign_inspect_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    campaign = access_campaign_by_id(actor, campaign_id)
+    if not can_inspect(actor, campaign):
+        raise PermissionDenied(_("You may inspect only for your own street's campaigns."))
+    form = InspectionForm(
+        request.POST,
+        request.FILES,
+        compounds=[(c.pk, c.name) for c in campaign.compounds.all()],
+        hazards=[(item["code"], item["label"]) for item in campaign.hazards],
+        categories=category_list(),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        hazards = []
+        if data["hazard_found"]:
+            hazards.append(services.Hazard(data["hazard_category"], data["hazard_title"]))
+        try:
+            compound = campaign.compounds.get(pk=data["compound"])
+            services.inspection_create(
+                actor=actor,
+                campaign=campaign,
+                compound=compound,
+                found=data["found"],
+                notes=data["notes"],
+                hazards=hazards,
+                photos=data["photos"],
+            )
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Inspection recorded. Thank you!"))
+            return redirect(campaign.get_absolute_url())
+    return _campaign_page(request, actor, campaign, inspect_form=form)
+
+
+@require_POST
+def campaign_close_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    campaign = access_campaign_by_id(actor, campaign_id)
+    if not can_manage_campaign(actor, campaign.unit):
+        raise PermissionDenied(_("Only the staff of the community or street may run this campaign."))
+    form = CampaignCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.campaign_close(actor=actor, campaign=campaign, summary=form.cleaned_data["summary"])
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The campaign is closed."))
+            return redirect(campaign.get_absolute_url())
+    return _campaign_page(request, actor, campaign, close_form=form)

@@ -49,7 +49,7 @@ def reference_data(db):  # type: ignore[no-untyped-def]
     from mulin.workorders.models import WorkOrderCategory
 
     ensure_default_categories(WorkOrderCategory)
-    ensure_default_rules(PointRule, events=["patrols.logged"])
+    ensure_default_rules(PointRule, events=["patrols.logged", "patrols.inspected"])
 
 
 @pytest.fixture

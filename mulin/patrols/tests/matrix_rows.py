@@ -17,12 +17,13 @@ from django.utils import timezone
 from mulin.organizations.scoping import actor_for_person
 from mulin.organizations.tests.factories import SYSTEM
 from mulin.patrols import services
-from mulin.patrols.models import PatrolLog, PatrolPhoto, River, Segment, SegmentClaim
+from mulin.patrols.models import Campaign, Inspection, PatrolLog, PatrolPhoto, River, Segment, SegmentClaim
 from mulin.patrols.tests.factories import COURSE
 from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast
 
 SEGMENT, RIVER, LOG, PHOTO = "patrol_segment", "patrol_river", "patrol_log", "patrol_photo"
-OBJECT_KINDS = frozenset({SEGMENT, RIVER, LOG, PHOTO})
+CAMPAIGN = "patrol_campaign"
+OBJECT_KINDS = frozenset({SEGMENT, RIVER, LOG, PHOTO, CAMPAIGN})
 
 OUT = frozenset({ANONYMOUS, DISABLED})
 SIGNED_IN = frozenset(ROLES) - OUT
@@ -82,6 +83,53 @@ def _patrol(cast: Cast, role: str, *, web: bool) -> dict[str, Any]:
     return {**data, "started_at": started.isoformat(), "ended_at": ended.isoformat()}
 
 
+def _campaign_staff(ok: int, *, api: bool = False) -> dict[str, Triple]:
+    """Staff of the campaign's community (the street's staff everywhere) close it."""
+    out = 401 if api else 302
+    table: dict[str, Triple] = {}
+    for role in ROLES:
+        if role in OUT:
+            table[role] = (out, out, out)
+        elif role == "street_admin":
+            table[role] = (ok, ok, ok)
+        elif role in {"worker_cuiyu", "worker_nanyuan"}:
+            table[role] = (ok, ok, 403)
+        else:
+            table[role] = (403, 403, 403)
+    return table
+
+
+def _campaign(cast: Cast, community: Any) -> Campaign:
+    compound = community.children.filter(kind="compound").first()
+    return services.campaign_create(
+        actor=SYSTEM,
+        unit=community,
+        title=f"矩阵排查{next(_names)}",
+        compounds=[compound],
+        starts_on=dt.date(2019, 8, 8),
+        ends_on=dt.date(2019, 8, 11),
+    )
+
+
+def _inspection_payload(cast: Cast, role: str) -> dict[str, Any]:
+    # An open campaign of the identity's community, made without the service (no audit row).
+    community = cast.home_community[role]
+    compound = community.children.filter(kind="compound").first()
+    campaign, created = Campaign.objects.get_or_create(
+        unit=community,
+        title="矩阵数据排查",
+        defaults={
+            "scope_path": community.path,
+            "hazards": services.TYPHOON_HAZARDS,
+            "starts_on": dt.date(2019, 8, 8),
+            "ends_on": dt.date(2019, 8, 11),
+        },
+    )
+    if created:
+        campaign.compounds.set([compound])
+    return {"campaign": campaign.pk, "compound": compound.pk, "found": ["trees"]}
+
+
 def rows(Route: Any) -> list[Any]:
     """The matrix rows of the patrol routes."""
 
@@ -108,7 +156,55 @@ def rows(Route: Any) -> list[Any]:
         Route("patrols:log_create", "POST", data=lambda c, r: _patrol(c, r, web=True), expect=_web(302, PATROLLERS)),
         Route("patrols:log", obj=LOG, expect=_objects(200, READERS, denied=404)),
         Route("patrols:photo", obj=PHOTO, expect=_objects(200, READERS, denied=404)),
+        Route("patrols:campaigns", expect=_web(200, READERS)),
+        Route("patrols:campaign", obj=CAMPAIGN, expect=_objects(200, READERS, denied=404)),
+        Route(
+            "patrols:campaign_inspect",
+            "POST",
+            obj=CAMPAIGN,
+            # The target was just made: the newest campaign (own, same or other community).
+            data=lambda c, r: {"compound": Campaign.objects.latest("id").compounds.get().pk},
+            expect=_objects(302, PATROLLERS, denied=403),
+        ),
+        Route(
+            "patrols:campaign_close",
+            "POST",
+            obj=CAMPAIGN,
+            data=lambda c, r: {"summary": "矩阵总结"},
+            expect=_campaign_staff(302),
+        ),
         # --- API ---
+        Route("api:campaigns", expect=_api(200, SIGNED_IN), api=True),
+        Route(
+            "api:campaigns",
+            "POST",
+            data=lambda c, r: {
+                "unit": c.home_community[r].pk,
+                "title": "矩阵排查",
+                "compounds": [c.home_community[r].children.filter(kind="compound").first().pk],
+                "starts_on": "2019-08-08",
+                "ends_on": "2019-08-11",
+            },
+            expect=_api(201, COMMUNITY_STAFF),
+            api=True,
+        ),
+        Route("api:campaign", obj=CAMPAIGN, expect=_objects(200, READERS, denied=404, api=True), api=True),
+        Route(
+            "api:campaign-close",
+            "POST",
+            obj=CAMPAIGN,
+            data=lambda c, r: {"summary": "矩阵总结"},
+            expect=_campaign_staff(200, api=True),
+            api=True,
+        ),
+        Route("api:inspections", expect=_api(200, SIGNED_IN), api=True),
+        Route(
+            "api:inspections",
+            "POST",
+            data=_inspection_payload,
+            expect=_api(201, PATROLLERS),
+            api=True,
+        ),
         Route("api:patrols", expect=_api(200, SIGNED_IN), api=True),
         Route(
             "api:patrols", "POST", data=lambda c, r: _patrol(c, r, web=False), expect=_api(201, PATROLLERS), api=True
@@ -145,6 +241,9 @@ def rows(Route: Any) -> list[Any]:
 
 def target(cast: Cast, kind: str, role: str, which: str) -> dict[str, Any]:
     """URL arguments of a fresh segment in the identity's community or the other one."""
+    if kind == CAMPAIGN:
+        community = cast.home_community[role] if which != "other" else cast.other_community(role)
+        return {"campaign_id": _campaign(cast, community).pk}
     river = _river(cast)
     if kind == RIVER:
         return {"river_id": river.pk}
@@ -178,5 +277,7 @@ def world() -> dict[str, Any]:
         "segments": Segment.objects.exclude(river__name="矩阵巡河").count(),
         "patrol_logs": PatrolLog.objects.count(),
         "patrol_photos": PatrolPhoto.objects.count(),
+        "campaigns": sorted(Campaign.objects.exclude(title="矩阵数据排查").values_list("pk", "status")),
+        "inspections": Inspection.objects.count(),
         "segment_claims": sorted(SegmentClaim.objects.values_list("pk", "released_at")),
     }

@@ -8,7 +8,8 @@ import pytest
 from mulin.demo.seed import build_daguan
 from mulin.organizations.scoping import Actor
 from mulin.patrols.demo import seed_demo_patrols
-from mulin.patrols.models import PatrolLog, River, Segment, SegmentClaim
+from mulin.patrols.models import Campaign, PatrolLog, River, Segment, SegmentClaim
+from mulin.patrols.selectors import campaign_progress
 from mulin.workorders.models import WorkOrder
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -41,7 +42,16 @@ def test_demo_street_has_its_rivers_and_claims_and_a_second_run_adds_nothing(set
     orders = WorkOrder.objects.filter(source_type__model="patrollog").order_by("id")
     assert [order.status for order in orders] == ["closed", "closed", "reported"]
 
+    # Typhoon Lekima across 西二's compounds, hazards turned into work orders, closed with a summary.
+    lekima = Campaign.objects.get(unit__name="西二社区")
+    assert (lekima.title, lekima.status) == ("抗击第9号台风“利奇马”隐患排查", "closed")
+    progress = {
+        row.compound.name: (row.inspections, row.hazards_found, row.orders) for row in campaign_progress(lekima)
+    }
+    assert progress == {"西五苑": (2, 3, 1), "西六苑": (2, 1, 1)}
+
     before = (Segment.objects.count(), PatrolLog.objects.count())
     assert seed_demo_patrols(Actor.system(), {}) == 0
     assert (Segment.objects.count(), PatrolLog.objects.count()) == before
+    assert Campaign.objects.count() == 1
     assert before[0] == 4

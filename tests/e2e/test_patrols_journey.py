@@ -2,7 +2,8 @@
 folk river chief 汪孙聚 (13800000004) logs a patrol of 德胜社区's segment with a photo and a problem
 → a work order appears for 德胜社区 → the street's staff (13800000001) accept it, dispatch it to the
 river office and record the fix with a photo → the member checks it is fixed → staff close it →
-the segment's diary shows the patrol and the closed order."""
+the segment's diary shows the patrol and the closed order. On the way the patrol form keeps its
+draft on the phone across a reload and while offline."""
 
 from __future__ import annotations
 
@@ -56,12 +57,25 @@ def test_member_logs_a_patrol_with_a_problem_that_is_fixed_and_closed_and_the_di
     member.fill("input[name=clarity_cm]", "55")
     member.check("input[name=floating_litter][value='2']")
     member.fill("textarea[name=notes]", "桥下有垃圾聚集，其余河段干净。")
+    # The draft stays on the phone: a reload brings back what was typed (photos are added again).
+    member.reload()
+    assert member.input_value("textarea[name=notes]") == "桥下有垃圾聚集，其余河段干净。"
+    assert member.input_value("input[name=clarity_cm]") == "55"
+    assert member.is_checked("input[name=water_colour][value=greenish]")
+    assert member.is_visible("[data-testid=draft-status]")
     member.set_input_files("input[name=photos]", str(photo))
     member.check("input[name=problem_found]")
     member.select_option("select[name=problem_category]", label="河面漂浮物")
     member.fill("input[name=problem_title]", PROBLEM)
+    # Offline, the form waits on the phone and is sent when the connection returns.
+    member.context.set_offline(True)
     member.click("[data-testid=patrol-submit]")
+    assert "/patrols/new/" in member.url
+    assert member.is_visible("[data-testid=draft-status]")
+    assert PatrolLog.objects.filter(notes__startswith="桥下有垃圾").count() == 0
+    member.context.set_offline(False)
     member.wait_for_url(re.compile(r"/patrols/logs/\d+/$"))
+    assert member.evaluate("localStorage.getItem('mulin-patrol-draft')") is None
     log = PatrolLog.objects.latest("id")
     assert log.photos.count() == 1
     member.screenshot(path=str(results_dir / "patrol-logged.png"), full_page=True)

@@ -68,6 +68,8 @@ class TokenObtainApi(APIView):
             return Response({"detail": lockout_message(), "code": "locked"}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None:
             return _refused(services.credentials_message(), "invalid_credentials")
+        if user.must_change_password:
+            return _refused(_("Choose a new password by signing in on the web first."), "password_change_required")
         if second_factor_required(user):
             device = services.totp_device_confirmed(user)
             if device is None:

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 
 from mulin.accounts.models import User
 from mulin.core.crypto import blind_index
@@ -34,5 +35,7 @@ class PhonePasswordBackend(ModelBackend):
             User().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
+            if user.one_time_code_until is not None and user.one_time_code_until < timezone.now():
+                return None  # an expired one-time code: staff must issue a new one
             return user
         return None

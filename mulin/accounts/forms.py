@@ -52,3 +52,41 @@ class PasswordChangeForm(forms.Form):
         if cleaned.get("new_password") != cleaned.get("new_password_again"):
             self.add_error("new_password_again", _("The two new passwords differ."))
         return cleaned
+
+
+class PasswordSetForm(forms.Form):
+    """Choosing a password after signing in with a one-time code."""
+
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
+        help_text=lazy(lambda: " ".join(str(text) for text in password_validators_help_texts()), str)(),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "tel", "autofocus": True}),
+    )
+
+
+class SmsCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("6-digit code from the text message"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class PasswordForgotResetForm(SmsCodeForm, PasswordSetForm):
+    """The texted code and the new password, on one page."""

@@ -11,6 +11,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mulin.accounts.policy import SECOND_FACTOR_KEY, second_factor_required
@@ -55,6 +57,11 @@ class SessionLifetimeMiddleware:
                     return self.get_response(request)
                 messages.info(request, _("Your account now needs a second factor. Please sign in again."))
                 return redirect_to_login(request.get_full_path())
+            if getattr(request.user, "must_change_password", False) and not request.path_info.startswith("/api/"):
+                # Signed in with a one-time code: nothing else until a password is chosen.
+                allowed = {reverse("accounts:password_set"), reverse("accounts:logout")}
+                if request.path_info not in allowed:
+                    return redirect("accounts:password_set")
         return self.get_response(request)
 
 

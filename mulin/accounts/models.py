@@ -44,6 +44,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_demo = models.BooleanField(_("demo account"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    # Set when staff create the account or reset its password with a one-time code: the code
+    # signs in until `one_time_code_until`, once, and the person must then choose a password.
+    must_change_password = models.BooleanField(_("must choose a new password"), default=False)
+    one_time_code_until = models.DateTimeField(_("one-time code valid until"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -72,3 +76,30 @@ class UserSession(AbstractBaseSession):
 
     class Meta:
         verbose_name = _("session")
+
+
+class SignInCode(models.Model):
+    """A code texted to a registered mobile number: to choose a new password (forgot password)
+    or, for residents, members and volunteers, to sign in without one (验证码登录).
+
+    Only a keyed digest of the code is kept; the number appears only as its blind index.
+    """
+
+    class Purpose(models.TextChoices):
+        PASSWORD_RESET = "password_reset", _("Choose a new password")
+        SIGN_IN = "sign_in", _("Sign in")
+
+    phone_index = models.CharField(max_length=32, db_index=True)
+    purpose = models.CharField(max_length=16, choices=Purpose)
+    code_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("text-message code")
+        indexes = [models.Index(fields=["phone_index", "purpose", "-created_at"], name="signincode_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code {self.pk}"

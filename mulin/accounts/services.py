@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 import time
 from typing import Any
 
@@ -22,6 +24,7 @@ from mulin.accounts.models import User, UserSession
 from mulin.accounts.policy import SECOND_FACTOR_KEY
 from mulin.core.audit import audit_record
 from mulin.core.exceptions import ApplicationError
+from mulin.notifications.sms import sms_backend
 
 PENDING_USER_KEY = "mulin_pending_user"
 PENDING_AT_KEY = "mulin_pending_at"
@@ -185,3 +188,50 @@ def api_token_issue(user: User) -> dict[str, Any]:
     instance, token = AuthToken.objects.create(user=user)
     audit_record(actor_user=user, actor=getattr(user, "person", None), verb="api_token.issued")
     return {"token": token, "expiry": instance.expiry}
+
+
+ONE_TIME_CODE_HOURS = 72
+ONE_TIME_CODE_DIGITS = 8
+
+
+@transaction.atomic
+def one_time_code_issue(user: User) -> str:
+    """Replace the account's password with a fresh one-time code (staff hand it over or it is
+    texted); the person signs in with it within ONE_TIME_CODE_HOURS and must then choose a
+    password. Every session and token of the account ends."""
+    code = "".join(secrets.choice("0123456789") for _ in range(ONE_TIME_CODE_DIGITS))
+    user.set_password(code)
+    user.must_change_password = True
+    user.one_time_code_until = timezone.now() + dt.timedelta(hours=ONE_TIME_CODE_HOURS)
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "one_time_code_until", "password_changed_at"])
+    sessions_end_for_user(user)
+    return code
+
+
+def password_set_after_code(request: HttpRequest, *, user: User, new_password: str, new_password_again: str) -> None:
+    """Choose a password after signing in with a one-time code (no current password to type:
+    the code was it). Applies the password policy; other sessions and tokens end."""
+    if not user.must_change_password:
+        raise ValidationError({"new_password": _("Your password does not need to be changed here.")})
+    if new_password != new_password_again:
+        raise ValidationError({"new_password_again": _("The two new passwords differ.")})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from None
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.one_time_code_until = None
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "must_change_password", "one_time_code_until", "password_changed_at"])
+        update_session_auth_hash(request, user)
+        sessions_end_for_user(user, keep_session_key=request.session.session_key)
+        audit_record(actor_user=user, actor=getattr(user, "person", None), verb="password.set_after_code")
+
+
+def text_after_commit(phone: str, text: str) -> None:
+    """Text a sign-in code once the surrounding transaction has committed (never from a
+    rolled-back change). Codes are never stored in notifications, where the inbox would keep them."""
+    transaction.on_commit(lambda: sms_backend().send(phone, text))

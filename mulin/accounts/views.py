@@ -19,11 +19,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mulin.accounts import services
-from mulin.accounts.forms import LoginForm, PasswordChangeForm, TotpForm
+from mulin.accounts import services, sms_codes
+from mulin.accounts.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordForgotResetForm,
+    PasswordSetForm,
+    PhoneForm,
+    SmsCodeForm,
+    TotpForm,
+)
+from mulin.accounts.models import SignInCode
 from mulin.accounts.policy import second_factor_required
 from mulin.accounts.ratelimit import login_rate_check
 from mulin.core.exceptions import ApplicationError
+from mulin.core.forms import form_add_errors
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -151,3 +161,105 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your password has been changed. Other devices have been signed out."))
             return redirect("web:profile")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@sensitive_post_parameters("new_password", "new_password_again")
+def password_set_view(request: HttpRequest) -> HttpResponse:
+    """After signing in with a one-time code: choose a password before anything else."""
+    if not request.user.must_change_password:  # type: ignore[union-attr]
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = PasswordSetForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_set_after_code(request, user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+        else:
+            messages.success(request, _("Your password is set. Use it from now on."))
+            return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/password_set.html", {"form": form})
+
+
+CODE_PHONE_KEY = "mulin_code_phone"
+
+
+def _code_requested(request: HttpRequest, form: PhoneForm, purpose: str, template: str) -> HttpResponse | None:
+    """Ask for a code for the typed number; None when done (the caller redirects), else the page
+    again with the limit's message."""
+    try:
+        sms_codes.sms_code_request(request, phone=form.cleaned_data["phone"], purpose=purpose)
+    except ApplicationError as exc:  # 429 over a limit; 503 when the counters are unreachable
+        return render(request, template, {"form": form, "limit_message": exc.message}, status=exc.status)
+    request.session[CODE_PHONE_KEY] = form.cleaned_data["phone"]
+    # The same words for every number: whether it is registered is not told here.
+    messages.info(request, _("If this number is registered, a text message with a code is on its way."))
+    return None
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def password_forgot_view(request: HttpRequest) -> HttpResponse:
+    """Forgot password, step 1: the mobile number."""
+    form = PhoneForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        refused = _code_requested(request, form, SignInCode.Purpose.PASSWORD_RESET, "accounts/password_forgot.html")
+        return refused or redirect("accounts:password_forgot_reset")
+    return render(request, "accounts/password_forgot.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+@sensitive_post_parameters("code", "new_password", "new_password_again")
+def password_forgot_reset_view(request: HttpRequest) -> HttpResponse:
+    """Forgot password, step 2: the texted code and a new password."""
+    phone = request.session.get(CODE_PHONE_KEY)
+    if not phone:
+        return redirect("accounts:password_forgot")
+    form = PasswordForgotResetForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sms_codes.password_reset_by_code(phone=phone, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+        else:
+            request.session.pop(CODE_PHONE_KEY, None)
+            messages.success(request, _("Your new password is set. Sign in with it."))
+            return redirect("accounts:login")
+    return render(request, "accounts/password_forgot_reset.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def login_sms_view(request: HttpRequest) -> HttpResponse:
+    """Sign in with a texted code instead of a password (residents, members, volunteers)."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = PhoneForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        refused = _code_requested(request, form, SignInCode.Purpose.SIGN_IN, "accounts/login_sms.html")
+        return refused or redirect("accounts:login_sms_verify")
+    return render(request, "accounts/login_sms.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+@sensitive_post_parameters("code")
+def login_sms_verify_view(request: HttpRequest) -> HttpResponse:
+    phone = request.session.get(CODE_PHONE_KEY)
+    if not phone:
+        return redirect("accounts:login_sms")
+    form = SmsCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        user = sms_codes.sms_code_check(phone=phone, purpose=SignInCode.Purpose.SIGN_IN, code=form.cleaned_data["code"])
+        if user is not None:
+            request.session.pop(CODE_PHONE_KEY, None)
+            services.session_start(request, user)
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        form.add_error("code", _("This code is not valid. Ask for a new one."))
+    return render(request, "accounts/login_sms_verify.html", {"form": form})

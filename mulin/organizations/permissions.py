@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from mulin.organizations.models import OrgUnit, Person
+from mulin.organizations.models import OrgUnit, Person, RoleAssignment
 from mulin.organizations.roles import GRANTABLE_BY, ROLE_SPECS, Capability
 from mulin.organizations.scoping import Actor
 from mulin.organizations.selectors import orgunit_list_visible_to, person_list_visible_to
@@ -55,6 +55,13 @@ def can_manage_person(actor: Actor, person: Person) -> bool:
     return person_list_visible_to(actor, Capability.PEOPLE_MANAGE).filter(pk=person.pk).exists()
 
 
+def can_administer_person(actor: Actor, person: Person) -> bool:
+    """Whether the actor may correct, deactivate or give an account to this person from the
+    people pages: staff who manage people where the person lives or belongs (not, as in
+    `can_manage_person`, anyone for their own record)."""
+    return actor.can_anywhere(Capability.PEOPLE_MANAGE) and can_manage_person(actor, person)
+
+
 def ensure_can_manage_person(actor: Actor, person: Person) -> None:
     if not can_manage_person(actor, person):
         raise PermissionDenied(_("You may not change this person's record."))
@@ -86,3 +93,29 @@ def can_manage_org_at(actor: Actor, unit: OrgUnit) -> bool:
 def ensure_can_manage_org_at(actor: Actor, unit: OrgUnit) -> None:
     if not can_manage_org_at(actor, unit):
         raise PermissionDenied(_("You may not change the organisation here."))
+
+
+def roles_grantable_by(actor: Actor) -> list[str]:
+    """The roles the actor may appoint somewhere (in the order of the Role choices)."""
+    if actor.is_system:
+        return list(ROLE_SPECS)
+    allowed: set[str] = set()
+    for grant in actor.grants:
+        if Capability.ROLES_MANAGE in ROLE_SPECS[grant.role].capabilities:
+            allowed |= GRANTABLE_BY.get(grant.role, frozenset())
+    return [role for role in ROLE_SPECS if role in allowed]
+
+
+def access_role_assignment_by_id(actor: Actor, person: Person, assignment_id: int) -> RoleAssignment:
+    """One of `person`'s roles (the person already fetched through `access_person_by_id`); 404
+    when it is not theirs or does not exist."""
+    try:
+        return RoleAssignment.objects.select_related("unit", "person").get(pk=assignment_id, person=person)
+    except (RoleAssignment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def ensure_can_appoint_role(actor: Actor, role: str) -> None:
+    """Refuse (403) a role the actor may grant nowhere, before the unit is even looked at."""
+    if role not in roles_grantable_by(actor):
+        raise PermissionDenied(_("You may not grant this role."))

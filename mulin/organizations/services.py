@@ -506,3 +506,7 @@ def lockout_clear(*, actor: Actor, attempt_id: int) -> None:
         return
     cleared, _detail = AccessAttempt.objects.filter(username=attempt.username).delete()
     audit_record(actor=actor.person, verb="lockout.cleared", data={"attempt": attempt_id, "records": cleared})
+
+
+# Public name for people administration (administration.py), which opens accounts itself.
+account_sync_flags = _account_sync_flags

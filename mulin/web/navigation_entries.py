@@ -24,3 +24,13 @@ register(
         icon="log",
     )
 )
+register(
+    NavItem(
+        "admin_site",
+        _("System administration"),
+        "admin:index",
+        lambda actor: actor.can_anywhere(Capability.ADMIN_SITE),
+        order=950,
+        icon="tree",
+    )
+)

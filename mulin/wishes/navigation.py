@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mulin.core.navigation import NavItem, register
 from mulin.organizations.roles import Capability
+from mulin.wishes.permissions import can_manage_categories
 
 register(
     NavItem(
@@ -52,4 +53,7 @@ register(
         order=600,
         icon="chart",
     )
+)
+register(
+    NavItem("wish_categories", _("Wish categories"), "wishes:categories", can_manage_categories, order=605, icon="wish")
 )

@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from mulin.core.models import AuditEvent, QueuedTask
 from mulin.notifications.models import Notification, NotificationPreference
 from mulin.organizations.models import OrgUnit, Person, RoleAssignment
+from mulin.organizations.tests import matrix_rows as people_matrix
 from mulin.patrols.tests import matrix_rows as patrol_matrix
 from mulin.rosters.tests import matrix_rows as roster_matrix
 from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast, for_one_test
@@ -225,6 +226,7 @@ ROUTES: list[Route] = [
 
 # The wish wall and the points ledger keep their rows, objects and world beside their code.
 ROUTES += wish_matrix.rows(Route, PERSON)
+ROUTES += people_matrix.rows(Route, PERSON, PERSON_DETAIL)
 ROUTES += roster_matrix.rows(Route, PERSON)
 ROUTES += workorder_matrix.rows(Route)
 ROUTES += patrol_matrix.rows(Route)

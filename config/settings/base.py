@@ -321,6 +321,7 @@ SPECTACULAR_SETTINGS = {
     ],
     # Choice sets whose field names other modules use too (status, resolution, channel).
     "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "mulin.organizations.models.Role",
         "WishStatusEnum": "mulin.wishes.models.Wish.Status",
         "WorkOrderStatusEnum": "mulin.workorders.models.WorkOrder.Status",
         "WorkOrderResolutionEnum": "mulin.workorders.models.WorkOrder.Resolution",

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("mulin.points.api_urls")),
     path("", include("mulin.workorders.api_urls")),
     path("", include("mulin.patrols.api_urls")),
+    path("", include("mulin.rosters.api_urls")),
 ]

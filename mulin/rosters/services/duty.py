@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mulin.core.exceptions import StateConflict
+from mulin.core.qrcodes import QrCodeRefused, qr_ticket_check, qr_token, qr_token_check
 from mulin.organizations.models import Person
 from mulin.organizations.scoping import Actor
 from mulin.points.services import points_award
@@ -278,3 +279,48 @@ def duty_close_due(*, now: dt.datetime | None = None, batch: int = 500) -> dict[
             _credit(assignment)
             closed += 1
     return {"no_shows": no_shows, "closed": closed}
+
+
+# --- at the point: the scanned code ------------------------------------------------------------------
+
+POINT_QR_PURPOSE = "rosters.point"
+
+
+def point_code(point_id: int) -> str:
+    """The rotating code the point leader's (or an organiser's) phone shows at the point."""
+    return qr_token(POINT_QR_PURPOSE, point_id)
+
+
+def _own_duty_on(actor: Actor, shift: Shift) -> Assignment:
+    assignment = (
+        Assignment.objects.filter(shift=shift, person=actor.person, status__in=[S.ASSIGNED, S.CHECKED_IN])
+        .select_related("shift__point", "shift__community", "person")
+        .first()
+    )
+    if assignment is None:
+        raise StateConflict(_("You are not on duty on this shift."), code="not_on_shift")
+    return assignment
+
+
+def _check_code(code: str, shift: Shift) -> None:
+    """The scanned code (or a ticket it was exchanged for) must be this point's."""
+    try:
+        qr_token_check(code, purpose=POINT_QR_PURPOSE, object_id=shift.point_id)
+    except QrCodeRefused as refused:
+        try:
+            qr_ticket_check(code, purpose=POINT_QR_PURPOSE, object_id=shift.point_id)
+        except QrCodeRefused:
+            raise refused from None
+
+
+def shift_check_in_by_code(*, actor: Actor, shift: Shift, code: str) -> Assignment:
+    """Check in for one's duty on `shift` with the code scanned at its point (QrCodeRefused, 400,
+    for a stale or foreign code; StateConflict when the actor is not on the shift)."""
+    _check_code(code, shift)
+    return shift_check_in(actor=actor, assignment=_own_duty_on(actor, shift), method=Assignment.CheckMethod.QR)
+
+
+def shift_check_out_by_code(*, actor: Actor, shift: Shift, code: str) -> Assignment:
+    """Check out with the point's code; the hours are credited to the points ledger."""
+    _check_code(code, shift)
+    return shift_check_out(actor=actor, assignment=_own_duty_on(actor, shift), method=Assignment.CheckMethod.QR)

@@ -1,24 +1,259 @@
-"""Rows of the permission matrix (mulin/web/tests/test_permission_matrix.py) for duty rosters.
+"""Rows of the permission matrix (mulin/web/tests/test_permission_matrix.py) for duty rosters, with
+the objects they act on and what a refusal must leave unchanged.
 
 Identities and the own / same-community / other-community convention are the matrix's
-(mulin/web/tests/cast.py)."""
+(mulin/web/tests/cast.py). For shifts and pledges "own" and "same" are both of the identity's home
+community, "other" of the other community; for absences and requests "own" is the identity's own,
+"same" a neighbour's, "other" someone's in the other community. Everyone who lives in a community
+sees its roster; party members and volunteers stand duty (after signing the pledge: without it a
+sign-up is a 409); the community's workers and the street organise.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from typing import Any
 
-from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES
+from django.utils import timezone
+
+from mulin.organizations.models import OrgUnit, Person
+from mulin.organizations.scoping import actor_for_person
+from mulin.organizations.services import volunteer_profile_set
+from mulin.organizations.tests.factories import SYSTEM, make_person
+from mulin.rosters.models import Assignment, DutyAbsence, DutyPoint, DutyRequest, Pledge, PledgeSignature, Shift
+from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast
+
+R_SHIFT, R_PLEDGE, R_ABSENCE, R_REQUEST = "roster_shift", "roster_pledge", "roster_absence", "roster_request"
+OBJECT_KINDS = frozenset({R_SHIFT, R_PLEDGE, R_ABSENCE, R_REQUEST})
 
 OUT = frozenset({ANONYMOUS, DISABLED})
 SIGNED_IN = frozenset(ROLES) - OUT
+# Who sees a community's roster: whoever lives there or organises it (the branch secretary of
+# 南苑 lives there; the administrators live in one community each).
+ORGANISERS = frozenset({"worker_cuiyu", "worker_nanyuan", "street_admin"})
+DUTY = frozenset({"party_member", "volunteer", "branch_secretary"})
+Triple = tuple[int, int, int]
+_counter = itertools.count()
 
 
 def _web(ok: int, allowed: frozenset[str] = SIGNED_IN, denied: int = 403) -> dict[str, Any]:
     return {role: 302 if role in OUT else ok if role in allowed else denied for role in ROLES}
 
 
+def _api(ok: int, allowed: frozenset[str] = SIGNED_IN, denied: int = 403) -> dict[str, Any]:
+    return {role: 401 if role in OUT else ok if role in allowed else denied for role in ROLES}
+
+
+def _objects(table: dict[str, Triple], *, default: Triple) -> dict[str, Triple]:
+    return {role: (401, 401, 401) if role in OUT else table.get(role, default) for role in ROLES}
+
+
+def _home(ok: int, refused: int = 404) -> Triple:
+    """Allowed on the identity's own community's objects, not found in the other one."""
+    return (ok, ok, refused)
+
+
+def _staff(ok: int) -> dict[str, Triple]:
+    return {"worker_cuiyu": _home(ok), "worker_nanyuan": _home(ok), "street_admin": (ok, ok, ok)}
+
+
 def rows(Route: Any, PERSON: str) -> list[Any]:
     """The matrix rows of the roster routes."""
+    everyone_sees = _objects(_staff(200), default=_home(200))
     return [
         Route("rosters:mine", expect=_web(200)),
+        # --- API ---
+        Route("api:duty-points", expect=_api(200), api=True),
+        Route("api:shifts", expect=_api(200), api=True),
+        Route("api:shifts-mine", expect=_api(200), api=True),
+        Route(
+            "api:shift-signup",
+            "POST",
+            obj=R_SHIFT,
+            # Party members and volunteers reach the sign-up; without a signed pledge it is a 409.
+            expect=_objects({**_staff(403), **dict.fromkeys(DUTY, _home(409))}, default=_home(403)),
+            api=True,
+        ),
+        Route(
+            "api:shift-signup",
+            "DELETE",
+            obj=R_SHIFT,
+            expect=_objects({**_staff(404), "street_admin": (404, 404, 404)}, default=_home(404)),
+            api=True,
+        ),
+        Route(
+            "api:shift-assign",
+            "POST",
+            obj=R_SHIFT,
+            data=lambda c, r: {"person": c.plain_in(c.street.cuiyu).pk},
+            # A 翠玉 resident without a pledge: 翠玉 organisers reach the refusal (409); on 南苑 shifts 403.
+            expect=_objects(
+                {"worker_cuiyu": (409, 409, 404), "worker_nanyuan": (403, 403, 404), "street_admin": (403, 403, 409)},
+                default=_home(403),
+            ),
+            api=True,
+        ),
+        Route(
+            "api:shift-checkin",
+            "POST",
+            obj=R_SHIFT,
+            data=lambda c, r: {"code": "forged"},
+            expect=_objects({"street_admin": (400, 400, 400)}, default=_home(400)),
+            api=True,
+        ),
+        Route(
+            "api:shift-checkout",
+            "POST",
+            obj=R_SHIFT,
+            data=lambda c, r: {"code": "forged"},
+            expect=_objects({"street_admin": (400, 400, 400)}, default=_home(400)),
+            api=True,
+        ),
+        Route("api:pledges", expect=_api(200), api=True),
+        Route(
+            "api:pledges",
+            "POST",
+            data=lambda c, r: {"community": c.home_community[r].pk, "title": "矩阵保证书", "body": "矩阵"},
+            expect=_api(201, ORGANISERS),
+            api=True,
+        ),
+        Route(
+            "api:pledge-sign",
+            "POST",
+            obj=R_PLEDGE,
+            # The second signature of the same version is a 409.
+            expect=_objects({**_staff(403), **dict.fromkeys(DUTY, (201, 409, 404))}, default=_home(403)),
+            api=True,
+        ),
+        Route("api:pledge-wall", obj=R_PLEDGE, expect=everyone_sees, api=True),
+        Route("api:availability", expect=_api(200), api=True),
+        Route(
+            "api:availability",
+            "PUT",
+            data=lambda c, r: {"slots": ["0-morning"], "max_shifts_per_week": 2},
+            expect=_api(200),
+            api=True,
+        ),
+        Route("api:absences", expect=_api(200), api=True),
+        Route(
+            "api:absences",
+            "POST",
+            data=lambda c, r: {"starts_on": "2099-01-01", "ends_on": "2099-01-02"},
+            expect=_api(201),
+            api=True,
+        ),
+        Route("api:absence", "DELETE", obj=R_ABSENCE, expect=_objects({}, default=(204, 404, 404)), api=True),
+        Route("api:duty-requests", expect=_api(200), api=True),
+        Route(
+            "api:duty-requests",
+            "POST",
+            data=lambda c, r: {"kind": "leave", "assignment": 999999},
+            expect=_api(404),
+            api=True,
+        ),
+        Route(
+            "api:duty-request-approve",
+            "POST",
+            obj=R_REQUEST,
+            expect=_objects(_staff(200), default=(404, 404, 404)),
+            api=True,
+        ),
+        Route(
+            "api:duty-request-decline",
+            "POST",
+            obj=R_REQUEST,
+            expect=_objects(_staff(200), default=(404, 404, 404)),
+            api=True,
+        ),
+        Route(
+            "api:duty-request-withdraw",
+            "POST",
+            obj=R_REQUEST,
+            expect=_objects({**_staff(403)}, default=(404, 404, 404)),
+            api=True,
+        ),
     ]
+
+
+# --- objects --------------------------------------------------------------------------------------
+
+
+def _compound(cast: Cast, community: OrgUnit) -> OrgUnit:
+    return cast.street.cuiyu_compound if community == cast.street.cuiyu else cast.street.nanyuan_compound
+
+
+def _point(cast: Cast, community: OrgUnit) -> DutyPoint:
+    from mulin.rosters.services.setup import point_create
+
+    point = DutyPoint.objects.filter(community=community).first()
+    return point or point_create(actor=SYSTEM, compound=_compound(cast, community), name="矩阵投放点")
+
+
+def _pledge(community: OrgUnit) -> Pledge:
+    from mulin.rosters.services.pledges import pledge_publish
+
+    pledge = Pledge.objects.filter(community=community).order_by("-version").first()
+    return pledge or pledge_publish(actor=SYSTEM, community=community, title="矩阵保证书", body="按时到岗。")
+
+
+def _shift(cast: Cast, community: OrgUnit) -> Shift:
+    """A fresh one-minute shift next week (never overlapping another of the matrix)."""
+    from mulin.rosters.services.setup import period_generate, shift_add
+
+    point = _point(cast, community)
+    monday = timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday())
+    from mulin.rosters.models import RosterPeriod
+
+    period = RosterPeriod.objects.filter(community=community, starts_on=monday).first() or period_generate(
+        actor=SYSTEM, community=community, kind="week", starts_on=monday
+    )
+    n = next(_counter) % 1400  # 7 days × 200 slots between 10:00 and 16:40
+    day = monday + dt.timedelta(days=n // 200)
+    start = dt.datetime.combine(day, dt.time(10, 0), tzinfo=timezone.get_current_timezone())
+    start += dt.timedelta(minutes=2 * (n % 200))
+    return shift_add(
+        actor=SYSTEM, period=period, point=point, starts_at=start, ends_at=start + dt.timedelta(minutes=1), headcount=2
+    )
+
+
+def _volunteer(cast: Cast, community: OrgUnit) -> Person:
+    building = cast.street.cuiyu_building if community == cast.street.cuiyu else cast.street.nanyuan_building
+    person = make_person(home=building, with_account=True)
+    volunteer_profile_set(actor=SYSTEM, person=person, skills=["cleaning"], availability=[])
+    return person
+
+
+def target(cast: Cast, kind: str, role: str, which: str) -> dict[str, Any]:
+    community = cast.home_community[role] if which != "other" else cast.other_community(role)
+    if kind == R_SHIFT:
+        return {"shift_id": _shift(cast, community).pk}
+    if kind == R_PLEDGE:
+        return {"pledge_id": _pledge(community).pk}
+    own = cast.person(role)
+    if kind == R_ABSENCE:
+        person = own if which == "own" and own is not None else cast.plain_in(community)
+        absence = DutyAbsence.objects.create(person=person, starts_on=dt.date(2099, 1, 1), ends_on=dt.date(2099, 1, 2))
+        return {"absence_id": absence.pk}
+    # R_REQUEST: a pending leave request of a fresh volunteer of the community.
+    from mulin.rosters.services.duty import shift_sign_up
+    from mulin.rosters.services.pledges import pledge_sign
+    from mulin.rosters.services.requests import duty_request_leave
+
+    person = _volunteer(cast, community)
+    pledge_sign(actor=actor_for_person(person), pledge=_pledge(community))
+    assignment = shift_sign_up(actor=actor_for_person(person), shift=_shift(cast, community))
+    request = duty_request_leave(actor=actor_for_person(person), assignment=assignment)
+    return {"request_id": request.pk}
+
+
+def world() -> dict[str, Any]:
+    """What a refused request to these routes must not change."""
+    return {
+        "roster_assignments": sorted(Assignment.objects.values_list("pk", "status")),
+        "roster_filled": sorted(Shift.objects.values_list("pk", "filled")),
+        "roster_pledges": Pledge.objects.count(),
+        "roster_signatures": PledgeSignature.objects.count(),
+        "roster_absences": DutyAbsence.objects.count(),
+        "roster_requests": sorted(DutyRequest.objects.values_list("pk", "status")),
+    }

@@ -259,6 +259,7 @@ def _world() -> dict[str, Any]:
         **wish_matrix.world(),
         **workorder_matrix.world(),
         **patrol_matrix.world(),
+        **roster_matrix.world(),
     }
 
 
@@ -269,6 +270,8 @@ def _target(cast: Cast, route: Route, role: str, which: str) -> dict[str, Any]:
         return workorder_matrix.target(cast, route.obj, role, which)
     if route.obj in patrol_matrix.OBJECT_KINDS:
         return patrol_matrix.target(cast, route.obj, role, which)
+    if route.obj in roster_matrix.OBJECT_KINDS:
+        return roster_matrix.target(cast, route.obj, role, which)
     community = cast.home_community[role] if which != "other" else cast.other_community(role)
     if route.obj == PERSON:
         person = cast.person(role) if which == "own" and role != ANONYMOUS else cast.plain_in(community)
@@ -352,6 +355,7 @@ def test_permission_matrix(cast, route):
             *wish_matrix.OBJECT_KINDS,
             *workorder_matrix.OBJECT_KINDS,
             *patrol_matrix.OBJECT_KINDS,
+            *roster_matrix.OBJECT_KINDS,
         )
         cases = zip(OBJECTS, expected, strict=True) if triple else [("-", expected)]
         for which, status in cases:

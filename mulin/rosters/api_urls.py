@@ -26,3 +26,9 @@ urlpatterns = [
         "duty-requests/<int:request_id>/withdraw/", apis.DutyRequestWithdrawApi.as_view(), name="duty-request-withdraw"
     ),
 ]
+urlpatterns += [
+    path("rosters/", apis.RosterListApi.as_view(), name="rosters"),
+    path("rosters/<int:period_id>/autofill/", apis.AutofillStartApi.as_view(), name="roster-autofill"),
+    path("rosters/<int:period_id>/apply/", apis.AutofillApplyApi.as_view(), name="roster-apply"),
+    path("rosters/autofill-jobs/<int:job_id>/", apis.AutofillJobApi.as_view(), name="roster-autofill-job"),
+]

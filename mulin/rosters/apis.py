@@ -25,6 +25,8 @@ from mulin.rosters import serializers as ser
 from mulin.rosters.models import ACTIVE_ASSIGNMENT_STATUSES, Assignment, DutyAbsence, PledgeSignature
 from mulin.rosters.permissions import (
     access_assignment_by_id,
+    access_job_by_id,
+    access_period_by_id,
     access_point_by_id,
     access_request_by_id,
     access_shift_by_id,
@@ -34,17 +36,21 @@ from mulin.rosters.selectors import (
     absences_of,
     availability_of,
     communities_visible_to,
+    job_list_visible_to,
     my_duty,
+    period_list_visible_to,
     pledge_wall,
     point_list_visible_to,
     request_list_visible_to,
     shift_list_visible_to,
     signed_up_shift_ids,
 )
+from mulin.rosters.services import autofill as autofill_services
 from mulin.rosters.services import availability as availability_services
 from mulin.rosters.services import duty as duty_services
 from mulin.rosters.services import pledges as pledge_services
 from mulin.rosters.services import requests as request_services
+from mulin.rosters.services import setup as setup_services
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input; nothing was changed."),
@@ -456,3 +462,87 @@ DutyRequestDeclineApi = _decision_view(
 DutyRequestWithdrawApi = _decision_view(
     "withdraw", "Withdraw one's own pending request", request_services.duty_request_withdraw, takes_note=False
 )
+
+
+# --- roster periods and auto-fill ---------------------------------------------------------------------
+
+
+class RosterListApi(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="rosters_periods_list",
+        summary="Roster periods (weeks and months) of the communities whose roster the caller may see",
+        parameters=[OpenApiParameter("community", int, description="Community id")],
+        responses={200: ser.RosterPeriodSerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        community = _community(self.actor, _int_param(request, "community"))
+        periods = period_list_visible_to(self.actor, community=community)[:100]
+        return Response(ser.RosterPeriodSerializer(periods, many=True).data)
+
+    @extend_schema(
+        operation_id="rosters_periods_generate",
+        summary="Generate a week's or a month's roster from the points' weekly shifts (organisers)",
+        request=ser.RosterGenerateSerializer,
+        responses={201: ser.RosterPeriodSerializer, **ERRORS, **CONFLICT},
+    )
+    def post(self, request: Request) -> Response:
+        body = ser.RosterGenerateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        community = _community(self.actor, data.pop("community"))
+        assert community is not None
+        period = setup_services.period_generate(actor=self.actor, community=community, **data)
+        return Response(ser.RosterPeriodSerializer(period).data, status=status.HTTP_201_CREATED)
+
+
+class AutofillStartApi(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="rosters_autofill",
+        summary=(
+            "Start an auto-fill of the period (organisers): a background job; read its status, progress and "
+            "proposal at /rosters/autofill-jobs/{id}/"
+        ),
+        request=ser.AutofillRequestSerializer,
+        responses={202: ser.AutofillJobSerializer, **ERRORS},
+    )
+    def post(self, request: Request, period_id: int) -> Response:
+        period = access_period_by_id(self.actor, period_id)
+        body = ser.AutofillRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = autofill_services.autofill_start(actor=self.actor, period=period, **body.validated_data)
+        return Response(ser.AutofillJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class AutofillJobApi(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="rosters_autofill_job",
+        summary="An auto-fill run: status, progress, then the proposal, the gaps and why, fairness beside greedy",
+        responses={200: ser.AutofillJobSerializer, **ERRORS},
+    )
+    def get(self, request: Request, job_id: int) -> Response:
+        return Response(ser.AutofillJobSerializer(access_job_by_id(self.actor, job_id)).data)
+
+
+class AutofillApplyApi(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="rosters_apply",
+        summary="Apply a finished auto-fill to the roster (organisers); the people placed are told",
+        request=ser.AutofillApplySerializer,
+        responses={200: ser.AutofillOutcomeSerializer, **ERRORS, **CONFLICT},
+    )
+    def post(self, request: Request, period_id: int) -> Response:
+        period = access_period_by_id(self.actor, period_id)
+        body = ser.AutofillApplySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        jobs = job_list_visible_to(self.actor).filter(period=period)
+        if body.validated_data.get("job"):
+            job = jobs.filter(pk=body.validated_data["job"]).first()
+        else:
+            if not can_manage_rosters(self.actor, period.scope_path):
+                raise PermissionDenied(_("Only the community's organisers may change its duty roster."))
+            job = jobs.filter(status="done").order_by("-id").first()
+        if job is None:
+            raise ValidationError({"job": [_("There is no finished auto-fill of this roster to apply.")]})
+        outcome = autofill_services.autofill_apply(actor=self.actor, job=job)
+        job.refresh_from_db()
+        return Response({**outcome, "job": ser.AutofillJobSerializer(job).data})

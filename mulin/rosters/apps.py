@@ -8,3 +8,4 @@ class RostersConfig(modules.DomainAppConfig):
     name = "mulin.rosters"
     label = "rosters"
     verbose_name = _("Duty rosters")
+    demo_step = "mulin.rosters.demo.seed_demo_rosters"

@@ -18,6 +18,7 @@ from mulin.rosters.models import (
     DutyRequest,
     Pledge,
     PledgeSignature,
+    RosterPeriod,
     Shift,
 )
 from mulin.rosters.services.availability import SLOTS
@@ -233,3 +234,32 @@ class AutofillJobSerializer(serializers.ModelSerializer):
             "applied_at",
         ]
         read_only_fields = fields
+
+
+class RosterPeriodSerializer(serializers.ModelSerializer):
+    community_id = serializers.IntegerField(read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = RosterPeriod
+        fields = ["id", "community_id", "kind", "kind_label", "starts_on", "ends_on"]
+        read_only_fields = fields
+
+
+class RosterGenerateSerializer(serializers.Serializer):
+    community = serializers.IntegerField(min_value=1)
+    kind = serializers.ChoiceField(choices=RosterPeriod.Kind.choices)
+    starts_on = serializers.DateField(help_text="Any day of the week or month to generate")
+
+
+class AutofillApplySerializer(serializers.Serializer):
+    job = serializers.IntegerField(
+        min_value=1, required=False, help_text="The run to apply (default: the period's latest finished run)"
+    )
+
+
+class AutofillOutcomeSerializer(serializers.Serializer):
+    placed = serializers.IntegerField()
+    skipped = serializers.IntegerField(help_text="Proposed places that could no longer be taken")
+    people = serializers.IntegerField(help_text="People placed (each was told once)")
+    job = AutofillJobSerializer()

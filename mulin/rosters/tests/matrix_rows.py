@@ -21,11 +21,22 @@ from mulin.organizations.models import OrgUnit, Person
 from mulin.organizations.scoping import actor_for_person
 from mulin.organizations.services import volunteer_profile_set
 from mulin.organizations.tests.factories import SYSTEM, make_person
-from mulin.rosters.models import Assignment, DutyAbsence, DutyPoint, DutyRequest, Pledge, PledgeSignature, Shift
+from mulin.rosters.models import (
+    Assignment,
+    AutofillJob,
+    DutyAbsence,
+    DutyPoint,
+    DutyRequest,
+    Pledge,
+    PledgeSignature,
+    RosterPeriod,
+    Shift,
+)
 from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast
 
 R_SHIFT, R_PLEDGE, R_ABSENCE, R_REQUEST = "roster_shift", "roster_pledge", "roster_absence", "roster_request"
-OBJECT_KINDS = frozenset({R_SHIFT, R_PLEDGE, R_ABSENCE, R_REQUEST})
+R_PERIOD, R_JOB, R_POINT = "roster_period", "roster_job", "roster_point"
+OBJECT_KINDS = frozenset({R_SHIFT, R_PLEDGE, R_ABSENCE, R_REQUEST, R_PERIOD, R_JOB, R_POINT})
 
 OUT = frozenset({ANONYMOUS, DISABLED})
 SIGNED_IN = frozenset(ROLES) - OUT
@@ -61,8 +72,48 @@ def _staff(ok: int) -> dict[str, Triple]:
 def rows(Route: Any, PERSON: str) -> list[Any]:
     """The matrix rows of the roster routes."""
     everyone_sees = _objects(_staff(200), default=_home(200))
+    web_objects = {ANONYMOUS: (302, 302, 302), DISABLED: (302, 302, 302)}
     return [
         Route("rosters:mine", expect=_web(200)),
+        Route("rosters:shifts", expect=_web(200)),
+        Route("rosters:pledge", expect=_web(200)),
+        # The cast's communities have published no pledge: nothing to sign.
+        Route("rosters:pledge", "POST", data=lambda c, r: {}, expect=_web(404)),
+        Route("rosters:week", expect=_web(200)),
+        Route("rosters:week_export", expect=_web(200)),
+        Route(
+            "rosters:signup",
+            "POST",
+            obj=R_SHIFT,
+            # Duty-takers are sent back with the refusal (no pledge signed); others may not take duty.
+            expect={
+                **_objects({**dict.fromkeys(DUTY, _home(302)), "street_admin": (403, 403, 403)}, default=_home(403)),
+                **web_objects,
+            },
+        ),
+        Route(
+            "rosters:withdraw",
+            "POST",
+            obj=R_SHIFT,
+            expect={**_objects({}, default=_home(404)), **web_objects},
+        ),
+        Route(
+            "rosters:point_code",
+            obj=R_POINT,
+            expect={**_objects(_staff(200), default=_home(403)), **web_objects},
+        ),
+        Route(
+            "rosters:scan",
+            obj=R_POINT,
+            expect={**_objects({"street_admin": (200, 200, 200)}, default=_home(200)), **web_objects},
+        ),
+        Route(
+            "rosters:scan",
+            "POST",
+            obj=R_POINT,
+            data=lambda c, r: {"code": "forged"},
+            expect={**_objects({"street_admin": (302, 302, 302)}, default=_home(302)), **web_objects},
+        ),
         # --- API ---
         Route("api:duty-points", expect=_api(200), api=True),
         Route("api:shifts", expect=_api(200), api=True),
@@ -173,6 +224,39 @@ def rows(Route: Any, PERSON: str) -> list[Any]:
             expect=_objects({**_staff(403)}, default=(404, 404, 404)),
             api=True,
         ),
+        Route("api:rosters", expect=_api(200), api=True),
+        Route(
+            "api:rosters",
+            "POST",
+            data=lambda c, r: {
+                "community": c.home_community[r].pk,
+                "kind": "week",
+                "starts_on": (dt.date(2099, 1, 5) + dt.timedelta(weeks=ROLES.index(r))).isoformat(),
+            },
+            expect=_api(201, ORGANISERS),
+            api=True,
+        ),
+        Route(
+            "api:roster-autofill",
+            "POST",
+            obj=R_PERIOD,
+            expect=_objects(_staff(202), default=_home(403)),
+            api=True,
+        ),
+        Route(
+            "api:roster-apply",
+            "POST",
+            obj=R_PERIOD,
+            # No finished run to apply: organisers get a 400 that says so.
+            expect=_objects(_staff(400), default=_home(403)),
+            api=True,
+        ),
+        Route(
+            "api:roster-autofill-job",
+            obj=R_JOB,
+            expect=_objects(_staff(200), default=(404, 404, 404)),
+            api=True,
+        ),
     ]
 
 
@@ -197,17 +281,24 @@ def _pledge(community: OrgUnit) -> Pledge:
     return pledge or pledge_publish(actor=SYSTEM, community=community, title="矩阵保证书", body="按时到岗。")
 
 
-def _shift(cast: Cast, community: OrgUnit) -> Shift:
-    """A fresh one-minute shift next week (never overlapping another of the matrix)."""
-    from mulin.rosters.services.setup import period_generate, shift_add
+def _period(cast: Cast, community: OrgUnit) -> RosterPeriod:
+    """Next week's roster of the community."""
+    from mulin.rosters.services.setup import period_generate
 
-    point = _point(cast, community)
+    _point(cast, community)
     monday = timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday())
-    from mulin.rosters.models import RosterPeriod
-
-    period = RosterPeriod.objects.filter(community=community, starts_on=monday).first() or period_generate(
+    return RosterPeriod.objects.filter(community=community, starts_on=monday).first() or period_generate(
         actor=SYSTEM, community=community, kind="week", starts_on=monday
     )
+
+
+def _shift(cast: Cast, community: OrgUnit) -> Shift:
+    """A fresh one-minute shift next week (never overlapping another of the matrix)."""
+    from mulin.rosters.services.setup import shift_add
+
+    point = _point(cast, community)
+    period = _period(cast, community)
+    monday = period.starts_on
     n = next(_counter) % 1400  # 7 days × 200 slots between 10:00 and 16:40
     day = monday + dt.timedelta(days=n // 200)
     start = dt.datetime.combine(day, dt.time(10, 0), tzinfo=timezone.get_current_timezone())
@@ -230,6 +321,14 @@ def target(cast: Cast, kind: str, role: str, which: str) -> dict[str, Any]:
         return {"shift_id": _shift(cast, community).pk}
     if kind == R_PLEDGE:
         return {"pledge_id": _pledge(community).pk}
+    if kind == R_POINT:
+        return {"point_id": _point(cast, community).pk}
+    if kind == R_PERIOD:
+        return {"period_id": _period(cast, community).pk}
+    if kind == R_JOB:
+        period = _period(cast, community)
+        job = AutofillJob.objects.create(period=period, community=community, scope_path=period.scope_path)
+        return {"job_id": job.pk}
     own = cast.person(role)
     if kind == R_ABSENCE:
         person = own if which == "own" and own is not None else cast.plain_in(community)
@@ -256,4 +355,6 @@ def world() -> dict[str, Any]:
         "roster_signatures": PledgeSignature.objects.count(),
         "roster_absences": DutyAbsence.objects.count(),
         "roster_requests": sorted(DutyRequest.objects.values_list("pk", "status")),
+        "roster_periods": RosterPeriod.objects.count(),
+        "roster_jobs": sorted(AutofillJob.objects.values_list("pk", "status")),
     }

@@ -19,3 +19,10 @@ def autofill(job_id: int) -> None:
     from mulin.rosters.services.autofill import autofill_run
 
     autofill_run(job_id)
+
+
+@periodic("rosters.remind", every=timedelta(minutes=5))
+def remind() -> dict[str, int]:
+    from mulin.rosters.services.reminders import duty_remind_due
+
+    return duty_remind_due()

@@ -106,10 +106,21 @@ def shifts_view(request: HttpRequest) -> HttpResponse:
         "can_take_duty": can_take_duty(actor, community),
         "signature": signature_of(actor.person, community),
         "pledge": pledge_current(community),
+        "first": first.isoformat(),
         "next_from": (first + dt.timedelta(days=7)).isoformat(),
         "organiser": can_manage_rosters(actor, community.path),
     }
     return render(request, "rosters/shifts.html", context)
+
+
+def _back_to_shifts(request: HttpRequest, community_id: int) -> HttpResponse:
+    """Back to the shifts page the form was on (the same community and first day)."""
+    url = f"{reverse('rosters:shifts')}?community={community_id}"
+    try:
+        first = dt.date.fromisoformat(request.POST.get("from") or "")
+    except ValueError:
+        return redirect(url)
+    return redirect(f"{url}&from={first.isoformat()}")
 
 
 @require_POST
@@ -122,7 +133,7 @@ def shift_signup_view(request: HttpRequest, shift_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("You are on duty then. Thank you!"))
-    return redirect(f"{reverse('rosters:shifts')}?community={shift.community_id}")
+    return _back_to_shifts(request, shift.community_id)
 
 
 @require_POST
@@ -140,7 +151,7 @@ def shift_withdraw_view(request: HttpRequest, shift_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("You are no longer on this shift."))
-    return redirect(f"{reverse('rosters:shifts')}?community={shift.community_id}")
+    return _back_to_shifts(request, shift.community_id)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from mulin.accounts import services
 from mulin.accounts.lockout import lockout_message
 from mulin.accounts.policy import second_factor_required
-from mulin.accounts.ratelimit import login_rate_check
+from mulin.accounts.ratelimit import login_rate_check, network_failure_check
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -59,6 +59,7 @@ class TokenObtainApi(APIView):
     )
     def post(self, request: Request) -> Response:
         login_rate_check(request._request)  # 429 over the limit, 503 if the counter is unreachable
+        network_failure_check(request._request)  # 429 "network_limited" past the address's failures
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

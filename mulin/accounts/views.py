@@ -31,7 +31,7 @@ from mulin.accounts.forms import (
 )
 from mulin.accounts.models import SignInCode
 from mulin.accounts.policy import second_factor_required
-from mulin.accounts.ratelimit import login_rate_check
+from mulin.accounts.ratelimit import login_rate_check, network_failure_check
 from mulin.core.exceptions import ApplicationError
 from mulin.core.forms import form_add_errors
 
@@ -55,7 +55,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             login_rate_check(request)
-        except ApplicationError as exc:  # 429 over the limit; 503 when the counter is unreachable
+            network_failure_check(request)
+        except ApplicationError as exc:  # 429 over a limit; 503 when the counter is unreachable
             context = {"form": LoginForm(request), "locked_message": exc.message, "next": request.GET.get("next", "")}
             return render(request, "accounts/login.html", context, status=exc.status)
     form = LoginForm(request, data=request.POST or None)

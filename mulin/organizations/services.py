@@ -4,6 +4,7 @@ then audits; interfaces (web, API, import, commands) call these and nothing else
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mulin.accounts.models import User
+from mulin.accounts.ratelimit import NETWORK_LIMIT_LIFTED
 from mulin.accounts.services import sessions_end_for_user
 from mulin.core.audit import audit_record
 from mulin.core.concurrency import ensure_unchanged
@@ -510,3 +512,16 @@ def lockout_clear(*, actor: Actor, attempt_id: int) -> None:
 
 # Public name for people administration (administration.py), which opens accounts itself.
 account_sync_flags = _account_sync_flags
+
+
+def network_limit_lift(*, actor: Actor, address: str) -> None:
+    """Lift the pause on sign-in from one network address (security administrator only): the
+    address's failures before now no longer count toward its hourly limit. Nothing is deleted;
+    the audit row written here is what the limit reads."""
+    if not actor.can_anywhere(Capability.SECURITY_MANAGE):
+        raise PermissionDenied(_("Only the security administrator can lift a lockout."))
+    try:
+        address = str(ipaddress.ip_address(address.strip()))
+    except ValueError as exc:
+        raise ValidationError({"address": _("Enter a valid network address.")}) from exc
+    audit_record(actor=actor.person, verb=NETWORK_LIMIT_LIFTED, data={"address": address})

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mulin.accounts.selectors import lockout_list_active
+from mulin.accounts.selectors import lockout_list_active, network_limits_active
 from mulin.core.attention import AttentionItem, register
 from mulin.core.models import AuditEvent
 from mulin.organizations.roles import Capability
@@ -19,7 +19,7 @@ from mulin.organizations.scoping import Actor
 def locked_sign_ins(actor: Actor) -> list[AttentionItem]:
     if not actor.can_anywhere(Capability.SECURITY_MANAGE):
         return []
-    locked = lockout_list_active().count()
+    locked = lockout_list_active().count() + len(network_limits_active())
     return [AttentionItem(_("Locked sign-ins"), locked, reverse("web:lockouts"), level="warning" if locked else "info")]
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("audit/", views.audit_log_view, name="audit_log"),
     path("security/lockouts/", views.lockouts_view, name="lockouts"),
     path("security/lockouts/<int:attempt_id>/clear/", views.lockout_clear_view, name="lockout_clear"),
+    path("security/lockouts/network/lift/", views.network_limit_lift_view, name="network_limit_lift"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language
 
-from mulin.accounts.selectors import lockout_list_active
+from mulin.accounts.ratelimit import network_failure_limit
+from mulin.accounts.selectors import lockout_list_active, network_limits_active
 from mulin.accounts.services import totp_device_confirmed
 from mulin.core import attention
 from mulin.core.audit import audit_verify_chain
@@ -23,7 +24,7 @@ from mulin.core.models import AuditEvent
 from mulin.organizations.models import Person
 from mulin.organizations.roles import Capability
 from mulin.organizations.selectors import person_roles
-from mulin.organizations.services import lockout_clear, person_language_set
+from mulin.organizations.services import lockout_clear, network_limit_lift, person_language_set
 from mulin.web.middleware import TEXT_SIZE_COOKIE
 
 
@@ -121,13 +122,25 @@ def lockouts_view(request: HttpRequest) -> HttpResponse:
         Person.objects.filter(phone_index__in=[a.username for a in attempts]).values_list("phone_index", "full_name")
     )
     rows = [(attempt, mask_name(names.get(attempt.username, ""))) for attempt in attempts]
-    return render(request, "web/lockouts.html", {"rows": rows})
+    context = {"rows": rows, "networks": network_limits_active(), "network_limit": network_failure_limit()}
+    return render(request, "web/lockouts.html", context)
 
 
 @require_POST
 def lockout_clear_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
     lockout_clear(actor=request.actor, attempt_id=attempt_id)  # type: ignore[attr-defined]
     messages.success(request, _("The lockout has been lifted."))
+    return redirect("web:lockouts")
+
+
+@require_POST
+def network_limit_lift_view(request: HttpRequest) -> HttpResponse:
+    try:
+        network_limit_lift(actor=request.actor, address=request.POST.get("address", ""))  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Sign-in from this network is open again."))
     return redirect("web:lockouts")
 
 

@@ -1,5 +1,5 @@
-"""Signing in by mobile number, the uniform refusal, and the 5-failure / 30-minute lockout
-(per account and per address, on the web and the API)."""
+"""Signing in by mobile number, the uniform refusal, the 5-failure / 30-minute lockout per account,
+and the much higher per-address limit that pauses a network without locking anyone (web and API)."""
 
 from __future__ import annotations
 
@@ -174,27 +174,61 @@ def test_account_lock_counts_however_the_number_is_typed(client, resident):
     assert web_login(client, resident.phone, REMOTE_ADDR="10.0.9.9").status_code == 429
 
 
-def test_five_failures_from_one_address_lock_that_address_for_every_account(client, api_client, street, resident):
-    others = [make_person(home=street.nanyuan_building, with_account=True) for _ in range(5)]
-    for other in others:
-        web_login(client, other.phone, WRONG_PASSWORD, REMOTE_ADDR="10.0.0.66")
-
-    assert web_login(client, resident.phone, REMOTE_ADDR="10.0.0.66").status_code == 429
-    assert api_login(api_client, resident.phone, REMOTE_ADDR="10.0.0.66").status_code == 429
-    assert web_login(client, resident.phone, REMOTE_ADDR="10.0.0.67").status_code == 302
-
-
-def test_unknown_numbers_count_against_the_address(client, resident):
+def test_five_failures_for_unknown_numbers_from_one_address_do_not_stop_a_right_password(client, resident):
     for n in range(5):
         web_login(client, f"1399999999{n}", REMOTE_ADDR="10.0.0.66")
 
-    assert web_login(client, resident.phone, REMOTE_ADDR="10.0.0.66").status_code == 429
+    response = web_login(client, resident.phone, REMOTE_ADDR="10.0.0.66")
+
+    assert response.status_code == 302
+    assert is_signed_in(client)
 
 
-def test_forwarded_for_header_does_not_change_the_address(client, street, resident):
-    others = [make_person(home=street.nanyuan_building, with_account=True) for _ in range(5)]
-    for n, other in enumerate(others):
-        web_login(client, other.phone, WRONG_PASSWORD, REMOTE_ADDR="10.0.0.66", HTTP_X_FORWARDED_FOR=f"1.2.3.{n}")
+def test_other_accounts_failures_from_one_address_do_not_lock_a_right_password(client, api_client, street, resident):
+    others = [make_person(home=street.nanyuan_building, with_account=True) for _ in range(6)]
+    for other in others:
+        web_login(client, other.phone, WRONG_PASSWORD, REMOTE_ADDR="10.0.0.66")
+
+    assert api_login(api_client, resident.phone, REMOTE_ADDR="10.0.0.66").status_code == 200
+    assert web_login(client, resident.phone, REMOTE_ADDR="10.0.0.66").status_code == 302
+
+
+@pytest.fixture
+def network_limit(settings):  # type: ignore[no-untyped-def]
+    settings.MULIN_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR = 6
+    return 6
+
+
+def test_the_address_limit_pauses_its_network_with_its_own_message(client, api_client, resident, network_limit):
+    for n in range(network_limit):
+        web_login(client, f"1399999999{n}", REMOTE_ADDR="10.0.0.66")
+
+    web = web_login(client, resident.phone, REMOTE_ADDR="10.0.0.66")
+    api = api_login(api_client, resident.phone, REMOTE_ADDR="10.0.0.66")
+
+    assert web.status_code == 429
+    assert "network" in web.context["locked_message"]
+    assert "30 minutes" not in web.content.decode()
+    assert not is_signed_in(client)
+    assert api.status_code == 429
+    assert api.json()["code"] == "network_limited"
+    assert web_login(client, resident.phone, REMOTE_ADDR="10.0.0.67").status_code == 302
+
+
+def test_the_address_limit_counts_failures_of_the_last_hour_only(client, resident, network_limit):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for n in range(network_limit):
+            web_login(client, f"1399999999{n}", REMOTE_ADDR="10.0.0.66")
+    with time_machine.travel(start + dt.timedelta(minutes=59), tick=False):
+        assert web_login(client, resident.phone, REMOTE_ADDR="10.0.0.66").status_code == 429
+    with time_machine.travel(start + dt.timedelta(minutes=61), tick=False):
+        assert web_login(client, resident.phone, REMOTE_ADDR="10.0.0.66").status_code == 302
+
+
+def test_forwarded_for_header_does_not_change_the_address(client, resident, network_limit):
+    for n in range(network_limit):
+        web_login(client, f"1399999999{n}", REMOTE_ADDR="10.0.0.66", HTTP_X_FORWARDED_FOR=f"1.2.3.{n}")
 
     response = web_login(client, resident.phone, REMOTE_ADDR="10.0.0.66", HTTP_X_FORWARDED_FOR="9.9.9.9")
     assert response.status_code == 429
@@ -261,13 +295,13 @@ def test_lockout_is_audited(client, resident):
     assert [event.data["locked"] for event in events] == [False, False, False, False, True]
 
 
-def test_signing_in_to_ones_own_account_does_not_reset_the_address_count(client, street, resident):
-    victims = [make_person(home=street.nanyuan_building, with_account=True) for _ in range(5)]
-    for victim in victims[:4]:
+def test_signing_in_to_ones_own_account_does_not_reset_the_address_count(client, street, resident, network_limit):
+    victims = [make_person(home=street.nanyuan_building, with_account=True) for _ in range(network_limit)]
+    for victim in victims[:-1]:
         web_login(client, victim.phone, WRONG_PASSWORD, REMOTE_ADDR="10.0.0.66")
     assert web_login(client, resident.phone, REMOTE_ADDR="10.0.0.66").status_code == 302  # the attacker's own
     client.logout()
 
-    web_login(client, victims[4].phone, WRONG_PASSWORD, REMOTE_ADDR="10.0.0.66")
+    web_login(client, victims[-1].phone, WRONG_PASSWORD, REMOTE_ADDR="10.0.0.66")
 
     assert web_login(client, resident.phone, REMOTE_ADDR="10.0.0.66").status_code == 429

@@ -137,6 +137,12 @@ ROUTES: list[Route] = [
     Route("web:audit_log", expect=web(200, frozenset({"audit_admin"}))),
     Route("web:lockouts", expect=web(200, frozenset({"security_admin"}))),
     Route("web:lockout_clear", "POST", obj=ATTEMPT, expect=web(302, frozenset({"security_admin"}))),
+    Route(
+        "web:network_limit_lift",
+        "POST",
+        expect=web(302, frozenset({"security_admin"})),
+        data=lambda c, r: {"address": "192.0.2.9"},
+    ),
     # --- sign-in ---
     Route("accounts:login", expect={**everyone(302), ANONYMOUS: 200, DISABLED: 200}),
     Route(

@@ -71,6 +71,25 @@ def test_security_admin_home_shows_locked_sign_ins(street, client, english):
     assert "refused actions" not in page
 
 
+def test_security_admin_sees_a_paused_network_and_lifts_the_pause(street, client, english, settings):
+    settings.MULIN_LOGIN_FAILURES_PER_ADDRESS_PER_HOUR = 2
+    admin = make_person(home=street.cuiyu_building, role=Role.SECURITY_ADMIN, at=street.street, with_account=True)
+    for phone in ("13900000001", "13900000002"):
+        client.post(reverse("accounts:login"), {"phone": phone, "password": "x"}, REMOTE_ADDR="192.0.2.7")
+    _signed_in(client, admin)
+
+    assert re.search(r"<strong>1</strong>Locked sign-ins", _page(client))
+    page = _page(client, reverse("web:lockouts"))
+    assert "192.0.2.7" in page
+    assert "2 failures" in page
+
+    response = client.post(reverse("web:network_limit_lift"), {"address": "192.0.2.7"}, follow=True)
+
+    assert "Sign-in from this network is open again." in response.content.decode()
+    assert "No network is paused." in response.content.decode()
+    assert re.search(r"<strong>0</strong>Locked sign-ins", _page(client))
+
+
 def test_audit_admin_home_shows_refused_actions_of_the_last_day(street, client, english):
     auditor = make_person(home=street.cuiyu_building, role=Role.AUDIT_ADMIN, at=street.street, with_account=True)
     client.post(reverse("accounts:login"), {"phone": "13900000000", "password": "wrong-password-1A"})

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "mulin.accounts.middleware.SessionLifetimeMiddleware",
     "mulin.accounts.middleware.LoginRequiredExceptApiMiddleware",
     "mulin.organizations.middleware.ActorMiddleware",
+    # Refused and not-found object requests of signed-in people into the audit log (hourly, deduplicated).
+    "mulin.core.middleware.AccessRefusalAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
+from mulin.accounts.backends import phone_lookup_key
 from mulin.accounts.middleware import LOGIN_AT_KEY
 from mulin.accounts.models import User, UserSession
 from mulin.accounts.policy import SECOND_FACTOR_KEY
@@ -49,8 +50,15 @@ def credentials_check(request: HttpRequest, *, phone: str, password: str) -> Use
     """
     user = authenticate(request, phone=phone, password=password)
     if user is None:
+        # The account aimed at, when the number is registered: the audit page shows its masked
+        # name (the row holds the person's id, never the number).
+        key = phone_lookup_key(phone)
+        target = User.objects.filter(person__phone_index=key).first() if key else None
         audit_record(
-            verb="login.failed", outcome="fail", data={"locked": bool(getattr(request, "axes_locked_out", False))}
+            verb="login.failed",
+            outcome="fail",
+            target=getattr(target, "person", None),
+            data={"locked": bool(getattr(request, "axes_locked_out", False)), "known_account": target is not None},
         )
         return None
     return user  # type: ignore[return-value]

@@ -47,6 +47,8 @@ def audit_record(
     actor: Any = None,
     actor_user: Any = None,
     target: models.Model | None = None,
+    target_kind: str = "",
+    target_ref: str = "",
     scope_path: str = "",
     outcome: str = "ok",
     data: dict[str, Any] | None = None,
@@ -55,7 +57,8 @@ def audit_record(
 
     `actor` is the acting Person; `actor_user` the login account when there is no person yet
     (a failed login) — both None for the system itself. `data` must hold no personal data
-    values: name the field, never its content.
+    values: name the field, never its content. `target_kind`/`target_ref` name a target that is
+    not a loaded row (refused access: the kind and id from the URL).
     """
     person_id = actor.pk if actor is not None else None
     user_id = actor.user_id if actor is not None else getattr(actor_user, "pk", None)
@@ -74,8 +77,8 @@ def audit_record(
             actor_user_id=user_id,
             actor_person_id=person_id,
             verb=verb,
-            target_type=target._meta.label_lower if target is not None else "",
-            target_id=str(target.pk) if target is not None else "",
+            target_type=target._meta.label_lower if target is not None else target_kind,
+            target_id=str(target.pk) if target is not None else target_ref[:64],
             scope_path=scope_path,
             outcome=outcome,
             ip=ip,

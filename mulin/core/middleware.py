@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mulin.core.context import RequestContext, reset_request_context, set_request_context
@@ -89,3 +91,66 @@ class NulCharacterMiddleware:
                 )
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class AccessRefusalAuditMiddleware:
+    """Record a signed-in person's refused (403) and not-found (404) requests for objects.
+
+    A 404 is recorded when the URL names an object (`<…_id>` or `<…_uuid>`), a 403 always: the
+    object kind is the app and the id's name (`wishes.wish`, `organizations.person`), or `page`.
+    Without flooding: at most one row per person, kind and clock hour (the first request's object
+    and route are kept). Refusals that never reached a view — a missing CSRF token, a wrong
+    method, an id out of range — are not recorded. API requests count too: DRF sets the token's
+    user on the underlying request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code in (403, 404) and getattr(request, "_mulin_view_called", False):
+            self._record(request, response.status_code)
+        return response
+
+    def process_view(self, request: HttpRequest, view: Callable, args: tuple, kwargs: dict) -> None:
+        request._mulin_view_called = True  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _record(request: HttpRequest, status: int) -> None:
+        from mulin.core.audit import audit_record
+        from mulin.core.audit_labels import ACCESS_REFUSED
+        from mulin.core.models import AuditEvent
+
+        user = getattr(request, "user", None)
+        match = request.resolver_match
+        if user is None or not user.is_authenticated or match is None:
+            return
+        kind, object_id = "page", ""
+        for name, value in match.kwargs.items():
+            stem = name.removesuffix("_id").removesuffix("_uuid")
+            if stem != name:
+                app = match.func.__module__.split(".")[1] if match.func.__module__.startswith("mulin.") else "web"
+                kind, object_id = f"{app}.{stem}", str(value)
+                break
+        if kind == "page" and status == 404:
+            return
+        hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+        already = AuditEvent.objects.filter(
+            verb=ACCESS_REFUSED, actor_user_id=user.pk, target_type=kind, created_at__gte=hour
+        ).exists()
+        if already:
+            return
+        try:
+            person = user.person
+        except ObjectDoesNotExist:
+            person = None
+        audit_record(
+            verb=ACCESS_REFUSED,
+            actor=person,
+            actor_user=user,
+            target_kind=kind,
+            target_ref=object_id,
+            outcome="fail",
+            data={"status": status, "route": match.view_name},
+        )

@@ -5,7 +5,8 @@ Its AppConfig derives from `DomainAppConfig`:
 
 - `ready()` imports the app's registering modules that exist — `kinds.py` (notification kinds),
   `points.py` (point events and their default rules), `navigation.py` (menu entries),
-  `attention.py` (home-page items), `tasks.py` (background and periodic jobs) — each of which
+  `attention.py` (home-page items), `tasks.py` (background and periodic jobs), `audit_verbs.py`
+  (what its audit codes mean, core/audit_labels.py) — each of which
   registers itself with a registry below every app (core, notifications, points);
 - `demo_step` names (dotted path, imported only when the demo is built) the function that adds the
   app's part to the Daguan demo street: `step(actor, units)`, idempotent;
@@ -23,7 +24,7 @@ from importlib import import_module
 from django.apps import AppConfig, apps
 from django.utils.module_loading import import_string, module_has_submodule
 
-REGISTERING_MODULES = ("kinds", "points", "navigation", "attention", "tasks")
+REGISTERING_MODULES = ("kinds", "points", "navigation", "attention", "tasks", "audit_verbs")
 
 
 class DomainAppConfig(AppConfig):

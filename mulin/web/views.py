@@ -20,11 +20,11 @@ from mulin.accounts.services import totp_device_confirmed
 from mulin.core import attention
 from mulin.core.audit import audit_verify_chain
 from mulin.core.masking import mask_address, mask_id_number, mask_name, mask_phone
-from mulin.core.models import AuditEvent
 from mulin.organizations.models import Person
 from mulin.organizations.roles import Capability
 from mulin.organizations.selectors import person_roles
 from mulin.organizations.services import lockout_clear, network_limit_lift, person_language_set
+from mulin.web.audit_log import AuditFilterForm, audit_events_filtered, audit_rows
 from mulin.web.middleware import TEXT_SIZE_COOKIE
 
 
@@ -101,15 +101,11 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     if not actor.can_anywhere(Capability.AUDIT_VIEW):
         raise PermissionDenied(_("Only the audit administrator can read the audit log."))
-    events = AuditEvent.objects.order_by("-id")
-    verb = request.GET.get("verb", "").strip()
-    if verb:
-        events = events.filter(verb__startswith=verb)
-    if request.GET.get("outcome") == "fail":
-        events = events.filter(outcome="fail")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    form = AuditFilterForm(request.GET or None)
+    page = Paginator(audit_events_filtered(form), 50).get_page(request.GET.get("page"))
+    rows = audit_rows(list(page.object_list))
     chain = audit_verify_chain() if request.GET.get("verify") == "1" else None
-    return render(request, "web/audit_log.html", {"page": page, "verb": verb, "chain": chain})
+    return render(request, "web/audit_log.html", {"page": page, "rows": rows, "form": form, "chain": chain})
 
 
 @require_safe

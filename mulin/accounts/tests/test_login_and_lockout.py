@@ -110,6 +110,8 @@ def test_failed_and_successful_logins_are_audited_without_the_number(client, res
     failed = AuditEvent.objects.get(verb="login.failed")
     succeeded = AuditEvent.objects.get(verb="login.succeeded")
     assert failed.outcome == "fail"
+    assert (failed.target_type, failed.target_id) == ("organizations.person", str(resident.pk))  # the account aimed at
+    assert failed.data == {"locked": False, "known_account": True}
     assert succeeded.actor_user_id == resident.user_id
     for event in (failed, succeeded):
         assert resident.phone not in str(event.data)

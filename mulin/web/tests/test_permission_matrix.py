@@ -257,7 +257,8 @@ def _world() -> dict[str, Any]:
         "people": sorted(Person.objects.values_list("pk", "full_name", "phone_index", "home_unit_id", "is_active")),
         "roles": RoleAssignment.objects.count(),
         "units": OrgUnit.objects.count(),
-        "audit": AuditEvent.objects.exclude(verb__startswith="login.").count(),
+        # Refused requests write their own `access.refused` row (AccessRefusalAuditMiddleware).
+        "audit": AuditEvent.objects.exclude(verb__startswith="login.").exclude(verb="access.refused").count(),
         "unread": Notification.objects.filter(read_at__isnull=True).count(),
         "preferences": NotificationPreference.objects.count(),
         "lockouts": AccessAttempt.objects.count(),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("workorders/", include("mulin.workorders.urls")),
     path("patrols/", include("mulin.patrols.urls")),
     path("open311/v2/", include("mulin.workorders.open311_urls")),
+    path("roundtable/", include("mulin.roundtable.urls")),
     path("api/v1/", include("mulin.api.urls")),
     path("system/django-admin/", admin.site.urls),
 ]

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "mulin.rosters",
     "mulin.workorders",
     "mulin.patrols",
+    "mulin.roundtable",
     "mulin.web",
     "mulin.demo",
 ]
@@ -339,6 +340,14 @@ SPECTACULAR_SETTINGS = {
         "WorkOrderChannelEnum": "mulin.workorders.models.WorkOrder.Channel",
         "SegmentClaimRoleEnum": "mulin.patrols.models.SegmentClaim.Role",
         "CampaignStatusEnum": "mulin.patrols.models.Campaign.Status",
+        "TopicStatusEnum": "mulin.roundtable.models.Topic.Status",
+        "TopicLevelEnum": "mulin.roundtable.models.Level",
+        "TopicEventVerbEnum": "mulin.roundtable.models.TopicEvent.Verb",
+        "RoundtableStatusEnum": "mulin.roundtable.models.Meeting.Status",
+        "ParticipantCapacityEnum": "mulin.roundtable.models.Participant.Capacity",
+        "DecisionStatusEnum": "mulin.roundtable.models.Decision.Status",
+        "DecisionMethodEnum": "mulin.roundtable.models.Decision.Method",
+        "DecisionBallotEnum": "mulin.roundtable.models.Decision.Ballot",
     },
 }
 

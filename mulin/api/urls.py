@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("mulin.workorders.api_urls")),
     path("", include("mulin.patrols.api_urls")),
     path("", include("mulin.rosters.api_urls")),
+    path("", include("mulin.roundtable.api_urls")),
 ]

@@ -40,6 +40,9 @@ class Capability(StrEnum):
     PATROL_VIEW = "patrols.view"  # see rivers, segments and patrol diaries; reach is the enclosing street
     PATROL_LOG = "patrols.log"  # claim segments and log patrols anywhere in the enclosing street
     PATROL_MANAGE = "patrols.manage"  # rivers (street level), segments and plans; claims on behalf of a branch
+    TOPIC_VIEW = "roundtable.view"  # see the topics and roundtables of one's community (the public board)
+    TOPIC_RAISE = "roundtable.raise"  # raise a topic, say "me too", vote where invited, rate the outcome
+    TOPIC_HANDLE = "roundtable.handle"  # handle topics at a level: escalate, merge, schedule roundtables
 
 
 class Scope(StrEnum):
@@ -66,23 +69,31 @@ _WORKORDER_STAFF = _REPORTER | {C.WORKORDER_MANAGE}
 # River patrols (mulin/patrols): members and volunteers patrol; staff plan; a branch secretary claims for the branch.
 _PATROLLER = frozenset({C.PATROL_VIEW, C.PATROL_LOG})
 _PATROL_STAFF = _PATROLLER | {C.PATROL_MANAGE}
+# Roundtable (mulin/roundtable): everyone registered raises topics in their community; community staff
+# handle the building, compound and community levels, street staff the street level.
+_TOPICS = frozenset({C.TOPIC_VIEW, C.TOPIC_RAISE})
+_TOPIC_STAFF = _TOPICS | {C.TOPIC_HANDLE}
 
 ROLE_SPECS: dict[str, RoleSpec] = {
     Role.RESIDENT: RoleSpec(
         frozenset({K.COMMUNITY, K.COMPOUND, K.BUILDING}),
-        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_POST, C.ROSTER_VIEW, C.PATROL_VIEW} | _REPORTER),
+        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_POST, C.ROSTER_VIEW, C.PATROL_VIEW} | _REPORTER | _TOPICS),
         False,
         Scope.COMMUNITY,
     ),
     Role.PARTY_MEMBER: RoleSpec(
         _PARTY_ORGS,
-        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY} | _REPORTER | _PATROLLER),
+        frozenset(
+            {C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY} | _REPORTER | _PATROLLER | _TOPICS
+        ),
         False,
         Scope.COMMUNITY,
     ),
     Role.VOLUNTEER: RoleSpec(
         frozenset({K.COMMUNITY, K.TEAM, K.COMPOUND}),
-        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY} | _REPORTER | _PATROLLER),
+        frozenset(
+            {C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY} | _REPORTER | _PATROLLER | _TOPICS
+        ),
         False,
         Scope.COMMUNITY,
     ),
@@ -93,6 +104,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             | _REPORTER
             | _HANDLER
             | _PATROL_STAFF
+            | _TOPICS
         ),
         True,
     ),
@@ -103,6 +115,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             | {C.ROSTER_VIEW, C.ROSTER_MANAGE}
             | _WORKORDER_STAFF
             | _PATROL_STAFF
+            | _TOPIC_STAFF
         ),
         True,
     ),
@@ -113,12 +126,15 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             | {C.WISH_VIEW, C.WISH_MODERATE, C.POINTS_MANAGE, C.ROSTER_VIEW, C.ROSTER_MANAGE}
             | _WORKORDER_STAFF
             | _PATROL_STAFF
+            | _TOPIC_STAFF
         ),
         True,
     ),
     Role.PARTNER_CONTACT: RoleSpec(
         frozenset({K.PARTNER_UNIT}),
-        frozenset({C.ORG_VIEW, C.PEOPLE_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.PATROL_VIEW} | _REPORTER | _HANDLER),
+        frozenset(
+            {C.ORG_VIEW, C.PEOPLE_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.PATROL_VIEW} | _REPORTER | _HANDLER | _TOPICS
+        ),
         False,
     ),
     Role.STREET_ADMIN: RoleSpec(
@@ -128,6 +144,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             | {C.WISH_VIEW, C.WISH_MODERATE, C.POINTS_MANAGE, C.ROSTER_VIEW, C.ROSTER_MANAGE}
             | _WORKORDER_STAFF
             | _PATROL_STAFF
+            | _TOPIC_STAFF
         ),
         True,
     ),

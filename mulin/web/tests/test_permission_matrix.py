@@ -29,6 +29,7 @@ from mulin.organizations.models import OrgUnit, Person, RoleAssignment
 from mulin.organizations.tests import matrix_rows as people_matrix
 from mulin.patrols.tests import matrix_rows as patrol_matrix
 from mulin.rosters.tests import matrix_rows as roster_matrix
+from mulin.roundtable.tests import matrix_rows as roundtable_matrix
 from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast, for_one_test
 from mulin.wishes.tests import matrix_rows as wish_matrix
 from mulin.workorders.tests import matrix_rows as workorder_matrix
@@ -236,6 +237,7 @@ ROUTES += people_matrix.rows(Route, PERSON, PERSON_DETAIL)
 ROUTES += roster_matrix.rows(Route, PERSON)
 ROUTES += workorder_matrix.rows(Route)
 ROUTES += patrol_matrix.rows(Route)
+ROUTES += roundtable_matrix.rows(Route)
 
 # Whole namespaces covered by a dedicated test instead of one row per route.
 COVERED_NAMESPACES = {"admin": "test_admin_site_admits_only_the_system_administrator"}
@@ -267,6 +269,7 @@ def _world() -> dict[str, Any]:
         **workorder_matrix.world(),
         **patrol_matrix.world(),
         **roster_matrix.world(),
+        **roundtable_matrix.world(),
     }
 
 
@@ -279,6 +282,8 @@ def _target(cast: Cast, route: Route, role: str, which: str) -> dict[str, Any]:
         return patrol_matrix.target(cast, route.obj, role, which)
     if route.obj in roster_matrix.OBJECT_KINDS:
         return roster_matrix.target(cast, route.obj, role, which)
+    if route.obj in roundtable_matrix.OBJECT_KINDS:
+        return roundtable_matrix.target(cast, route.obj, role, which)
     community = cast.home_community[role] if which != "other" else cast.other_community(role)
     if route.obj == PERSON:
         person = cast.person(role) if which == "own" and role != ANONYMOUS else cast.plain_in(community)
@@ -363,6 +368,7 @@ def test_permission_matrix(cast, route):
             *workorder_matrix.OBJECT_KINDS,
             *patrol_matrix.OBJECT_KINDS,
             *roster_matrix.OBJECT_KINDS,
+            *roundtable_matrix.OBJECT_KINDS,
         )
         cases = zip(OBJECTS, expected, strict=True) if triple else [("-", expected)]
         for which, status in cases:

@@ -11,6 +11,8 @@ urlpatterns = [
     path("rosters/", include("mulin.rosters.urls")),
     path("workorders/", include("mulin.workorders.urls")),
     path("patrols/", include("mulin.patrols.urls")),
+    path("stations/", include("mulin.stations.urls")),
+    path("activities/", include("mulin.activities.urls")),
     path("open311/v2/", include("mulin.workorders.open311_urls")),
     path("roundtable/", include("mulin.roundtable.urls")),
     path("api/v1/", include("mulin.api.urls")),

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "mulin.workorders",
     "mulin.patrols",
     "mulin.roundtable",
+    "mulin.stations",
+    "mulin.activities",
     "mulin.web",
     "mulin.demo",
 ]
@@ -376,6 +378,10 @@ MULIN_WISH_STAFF_CONFIRM_AFTER_DAYS = env_int("MULIN_WISH_STAFF_CONFIRM_AFTER_DA
 MULIN_WISH_MAX_OPEN_CLAIMS = env_int("MULIN_WISH_MAX_OPEN_CLAIMS", 5)
 MULIN_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 MULIN_PHOTO_MAX_PIXELS = 40_000_000
+# Station map (docs/stations.md): no tiles by default (the street's outline and the points on a plain
+# background); an intranet tile server's URL template ("https://tiles.example/{z}/{x}/{y}.png") adds them.
+MULIN_MAP_TILE_URL = env_str("MULIN_MAP_TILE_URL")
+MULIN_MAP_TILE_ATTRIBUTION = env_str("MULIN_MAP_TILE_ATTRIBUTION")
 # Work orders (docs/workorders.md): the reporter may reopen a closed order for this many days; an
 # overdue order is escalated to the street this many days after its deadline.
 MULIN_WORKORDER_REOPEN_DAYS = env_int("MULIN_WORKORDER_REOPEN_DAYS", 30)

@@ -22,4 +22,6 @@ urlpatterns = [
     path("", include("mulin.patrols.api_urls")),
     path("", include("mulin.rosters.api_urls")),
     path("", include("mulin.roundtable.api_urls")),
+    path("", include("mulin.stations.api_urls")),
+    path("", include("mulin.activities.api_urls")),
 ]

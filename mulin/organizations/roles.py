@@ -40,6 +40,12 @@ class Capability(StrEnum):
     PATROL_VIEW = "patrols.view"  # see rivers, segments and patrol diaries; reach is the enclosing street
     PATROL_LOG = "patrols.log"  # claim segments and log patrols anywhere in the enclosing street
     PATROL_MANAGE = "patrols.manage"  # rivers (street level), segments and plans; claims on behalf of a branch
+    STATION_VIEW = "stations.view"  # see stations and their rooms; reach is the enclosing street
+    STATION_BOOK = "stations.book"  # ask for a room of a station anywhere in the enclosing street
+    STATION_MANAGE = "stations.manage"  # keep stations and rooms, approve or decline bookings
+    ACTIVITY_VIEW = "activities.view"  # see activities open to one (reach: the enclosing street)
+    ACTIVITY_JOIN = "activities.join"  # sign up for activities and check in
+    ACTIVITY_ORGANISE = "activities.organise"  # create and run activities of the units where it is held
     TOPIC_VIEW = "roundtable.view"  # see the topics and roundtables of one's community (the public board)
     TOPIC_RAISE = "roundtable.raise"  # raise a topic, say "me too", vote where invited, rate the outcome
     TOPIC_HANDLE = "roundtable.handle"  # handle topics at a level: escalate, merge, schedule roundtables
@@ -74,10 +80,18 @@ _PATROL_STAFF = _PATROLLER | {C.PATROL_MANAGE}
 _TOPICS = frozenset({C.TOPIC_VIEW, C.TOPIC_RAISE})
 _TOPIC_STAFF = _TOPICS | {C.TOPIC_HANDLE}
 
+# Stations and activities (mulin/stations, mulin/activities): everyone registered finds stations and
+# joins activities; branches, partner units and community staff organise them and ask for rooms;
+# community and street staff keep the stations and approve bookings.
+_PARTICIPANT = frozenset({C.STATION_VIEW, C.ACTIVITY_VIEW, C.ACTIVITY_JOIN})
+_ORGANISER = _PARTICIPANT | {C.STATION_BOOK, C.ACTIVITY_ORGANISE}
+_STATION_STAFF = _ORGANISER | {C.STATION_MANAGE}
+
 ROLE_SPECS: dict[str, RoleSpec] = {
     Role.RESIDENT: RoleSpec(
         frozenset({K.COMMUNITY, K.COMPOUND, K.BUILDING}),
-        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_POST, C.ROSTER_VIEW, C.PATROL_VIEW} | _REPORTER | _TOPICS),
+        frozenset({C.ORG_VIEW, C.WISH_VIEW, C.WISH_POST, C.ROSTER_VIEW, C.PATROL_VIEW} | _REPORTER | _TOPICS)
+        | _PARTICIPANT,
         False,
         Scope.COMMUNITY,
     ),
@@ -85,7 +99,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         _PARTY_ORGS,
         frozenset(
             {C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY} | _REPORTER | _PATROLLER | _TOPICS
-        ),
+        )
+        | _PARTICIPANT,
         False,
         Scope.COMMUNITY,
     ),
@@ -93,7 +108,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         frozenset({K.COMMUNITY, K.TEAM, K.COMPOUND}),
         frozenset(
             {C.ORG_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.ROSTER_VIEW, C.ROSTER_DUTY} | _REPORTER | _PATROLLER | _TOPICS
-        ),
+        )
+        | _PARTICIPANT,
         False,
         Scope.COMMUNITY,
     ),
@@ -105,7 +121,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             | _HANDLER
             | _PATROL_STAFF
             | _TOPICS
-        ),
+        )
+        | _ORGANISER,
         True,
     ),
     Role.COMMUNITY_WORKER: RoleSpec(
@@ -116,7 +133,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             | _WORKORDER_STAFF
             | _PATROL_STAFF
             | _TOPIC_STAFF
-        ),
+        )
+        | _STATION_STAFF,
         True,
     ),
     Role.COMMUNITY_SECRETARY: RoleSpec(
@@ -127,14 +145,16 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             | _WORKORDER_STAFF
             | _PATROL_STAFF
             | _TOPIC_STAFF
-        ),
+        )
+        | _STATION_STAFF,
         True,
     ),
     Role.PARTNER_CONTACT: RoleSpec(
         frozenset({K.PARTNER_UNIT}),
         frozenset(
             {C.ORG_VIEW, C.PEOPLE_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.PATROL_VIEW} | _REPORTER | _HANDLER | _TOPICS
-        ),
+        )
+        | _ORGANISER,
         False,
     ),
     Role.STREET_ADMIN: RoleSpec(
@@ -145,7 +165,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             | _WORKORDER_STAFF
             | _PATROL_STAFF
             | _TOPIC_STAFF
-        ),
+        )
+        | _STATION_STAFF,
         True,
     ),
     # Separation of duties (等保 三权分立): the system administrator runs the system but reads no

@@ -23,6 +23,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from mulin.activities.tests import matrix_rows as activity_matrix
 from mulin.core.models import AuditEvent, QueuedTask
 from mulin.notifications.models import Notification, NotificationPreference
 from mulin.organizations.models import OrgUnit, Person, RoleAssignment
@@ -30,6 +31,7 @@ from mulin.organizations.tests import matrix_rows as people_matrix
 from mulin.patrols.tests import matrix_rows as patrol_matrix
 from mulin.rosters.tests import matrix_rows as roster_matrix
 from mulin.roundtable.tests import matrix_rows as roundtable_matrix
+from mulin.stations.tests import matrix_rows as station_matrix
 from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast, for_one_test
 from mulin.wishes.tests import matrix_rows as wish_matrix
 from mulin.workorders.tests import matrix_rows as workorder_matrix
@@ -238,6 +240,8 @@ ROUTES += roster_matrix.rows(Route, PERSON)
 ROUTES += workorder_matrix.rows(Route)
 ROUTES += patrol_matrix.rows(Route)
 ROUTES += roundtable_matrix.rows(Route)
+ROUTES += station_matrix.rows(Route)
+ROUTES += activity_matrix.rows(Route)
 
 # Whole namespaces covered by a dedicated test instead of one row per route.
 COVERED_NAMESPACES = {"admin": "test_admin_site_admits_only_the_system_administrator"}
@@ -270,6 +274,8 @@ def _world() -> dict[str, Any]:
         **patrol_matrix.world(),
         **roster_matrix.world(),
         **roundtable_matrix.world(),
+        **station_matrix.world(),
+        **activity_matrix.world(),
     }
 
 
@@ -284,6 +290,10 @@ def _target(cast: Cast, route: Route, role: str, which: str) -> dict[str, Any]:
         return roster_matrix.target(cast, route.obj, role, which)
     if route.obj in roundtable_matrix.OBJECT_KINDS:
         return roundtable_matrix.target(cast, route.obj, role, which)
+    if route.obj in station_matrix.OBJECT_KINDS:
+        return station_matrix.target(cast, route.obj, role, which)
+    if route.obj in activity_matrix.OBJECT_KINDS:
+        return activity_matrix.target(cast, route.obj, role, which)
     community = cast.home_community[role] if which != "other" else cast.other_community(role)
     if route.obj == PERSON:
         person = cast.person(role) if which == "own" and role != ANONYMOUS else cast.plain_in(community)
@@ -369,6 +379,8 @@ def test_permission_matrix(cast, route):
             *patrol_matrix.OBJECT_KINDS,
             *roster_matrix.OBJECT_KINDS,
             *roundtable_matrix.OBJECT_KINDS,
+            *station_matrix.OBJECT_KINDS,
+            *activity_matrix.OBJECT_KINDS,
         )
         cases = zip(OBJECTS, expected, strict=True) if triple else [("-", expected)]
         for which, status in cases:

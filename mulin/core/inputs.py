@@ -4,6 +4,7 @@ message in the user's language, so every interface shows it beside the right fie
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -39,3 +40,24 @@ def clean_decimal(value: Any, *, field: str, low: Decimal, high: Decimal, places
     if not number.is_finite() or number < low or number > high:
         raise ValidationError({field: [_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}]})
     return number.quantize(places)
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789xX")
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}\d{7,8}(?!\d)")
+_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dxX](?![\dxX])")
+
+
+def personal_numbers_in(*texts: str) -> list[str]:
+    """Which kinds of personal number free text seems to hold: "phone" (a mobile or landline
+    number) and/or "id_number" (an 18-character resident ID), however typed — full-width digits,
+    spaces or dashes between digits. Used to flag text before it is shown to others."""
+    found: list[str] = []
+    for text in texts:
+        compact = re.sub(r"(?<=\d)[\s\-‐－—]+(?=[\dxX])", "", (text or "").translate(_FULL_WIDTH_DIGITS))
+        if _ID_NUMBER.search(compact) and "id_number" not in found:
+            found.append("id_number")
+        without_ids = _ID_NUMBER.sub("", compact)
+        if (_MOBILE.search(without_ids) or _LANDLINE.search(without_ids)) and "phone" not in found:
+            found.append("phone")
+    return sorted(found)

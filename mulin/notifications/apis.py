@@ -102,7 +102,7 @@ class NotificationPreferencesApi(_PersonRequiredMixin, APIView):
                 "mandatory": row["kind"].mandatory,
                 "channels": row["states"],
             }
-            for row in preference_matrix(person)
+            for row in preference_matrix(person, self.actor)
         ]
 
     @extend_schema(responses=PreferenceRowSerializer(many=True))

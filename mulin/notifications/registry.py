@@ -9,6 +9,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from mulin.core.types import ActorLike
+
 
 @dataclass(frozen=True)
 class NotificationKind:
@@ -19,6 +21,12 @@ class NotificationKind:
     default_channels: frozenset[str] = field(default_factory=frozenset)  # "email", "sms"
     # Security messages cannot be switched off.
     mandatory: bool = False
+    # Who can receive it: people holding any of these capabilities somewhere (e.g. "wishes.moderate");
+    # empty = everyone. The preferences show each person only the kinds meant for them.
+    audience: frozenset[str] = field(default_factory=frozenset)
+
+    def reaches(self, actor: ActorLike) -> bool:
+        return not self.audience or any(actor.can_anywhere(capability) for capability in self.audience)
 
     def render_title(self, params: dict[str, Any]) -> str:
         return _safe_format(self.title, params)
@@ -56,3 +64,8 @@ def is_registered(key: str) -> bool:
 
 def all_kinds() -> list[NotificationKind]:
     return sorted(_KINDS.values(), key=lambda kind: kind.key)
+
+
+def kinds_for(actor: ActorLike) -> list[NotificationKind]:
+    """The kinds a person's roles can receive, for their preferences."""
+    return [kind for kind in all_kinds() if kind.reaches(actor)]

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import QuerySet
 
+from mulin.core.types import ActorLike
 from mulin.notifications import registry
 from mulin.notifications.models import Notification, NotificationPreference
 
@@ -40,8 +41,9 @@ def unread_count_forget(person_ids: Iterable[int]) -> None:
     cache.delete_many([_unread_key(person_id) for person_id in person_ids])
 
 
-def preference_matrix(person: Any) -> list[dict[str, Any]]:
-    """One row per kind with the effective on/off state of each outside channel."""
+def preference_matrix(person: Any, actor: ActorLike) -> list[dict[str, Any]]:
+    """One row per kind the person's roles can receive, with the effective on/off state of each
+    outside channel."""
     stored = {
         (kind, channel): enabled
         for kind, channel, enabled in NotificationPreference.objects.filter(person=person).values_list(
@@ -49,7 +51,7 @@ def preference_matrix(person: Any) -> list[dict[str, Any]]:
         )
     }
     rows = []
-    for kind in registry.all_kinds():
+    for kind in registry.kinds_for(actor):
         states = {
             channel: kind.mandatory or stored.get((kind.key, channel), channel in kind.default_channels)
             for channel in NotificationPreference.Channel.values

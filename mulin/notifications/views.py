@@ -45,14 +45,21 @@ def preferences_view(request: HttpRequest) -> HttpResponse:
         # A checkbox left unticked is simply absent from the form, so every kind is read.
         choices = {
             (kind.key, channel): request.POST.get(f"{kind.key}:{channel}") == "on"
-            for kind in registry.all_kinds()
+            for kind in registry.kinds_for(request.actor)  # type: ignore[attr-defined]
             for channel in channels
         }
         preferences_set(person=person, choices=choices)
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notifications:preferences")
+    rows = preference_matrix(person, request.actor)  # type: ignore[attr-defined]
+    labels = dict(NotificationPreference.Channel.choices)
+    for row in rows:  # screen readers hear the channel's name in the reader's language
+        row["cells"] = [(channel, labels[channel], on) for channel, on in row["states"].items()]
     return render(
         request,
         "notifications/preferences.html",
-        {"rows": preference_matrix(person), "channels": NotificationPreference.Channel.choices},
+        {
+            "rows": rows,
+            "channels": NotificationPreference.Channel.choices,
+        },
     )

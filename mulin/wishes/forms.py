@@ -74,10 +74,28 @@ class WishForm(forms.Form):
         required=False,
         help_text=_("Otherwise neighbours see only your family name, like “王**”."),
     )
+    photos = MultiplePhotoField(
+        label=_("Photos (up to 3, JPEG or PNG, up to 5 MB each)"),
+        required=False,
+        help_text=_("Optional. Photos are seen only by you, your helper and the community's staff."),
+    )
 
-    def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, categories: Any, on_behalf: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+        if on_behalf:
+            # Staff entering a wish for a resident read about the resident, not about themselves.
+            self.fields["title"].label = _("What does the resident wish for?")
+            self.fields["description"].help_text = _(
+                "Do not write the resident's phone number or address here: the helper gets them after claiming."
+            )
+            self.fields["shows_full_name"].label = _("Show the resident's full name on the wall")
+            self.fields["shows_full_name"].help_text = _(
+                "Otherwise neighbours see only the resident's family name, like “王**”."
+            )
+            self.fields["photos"].help_text = _(
+                "Optional. Photos are seen only by the resident, the helper and the community's staff."
+            )
 
 
 class ReasonForm(forms.Form):

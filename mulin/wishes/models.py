@@ -109,6 +109,9 @@ class Wish(BaseModel):
     preferred_time = models.CharField(_("best time"), max_length=32, choices=TimeSlot, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.SUBMITTED)
     rejection_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # Kinds of personal number the title or description seem to hold ("id_number,phone"), found
+    # when the wish is posted and shown to the moderators before they publish it.
+    personal_numbers = models.CharField(_("personal numbers in the text"), max_length=40, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     # When it last went on the wall (published, or released back): the unclaimed clock starts here.
     listed_at = models.DateTimeField(null=True, blank=True)
@@ -216,12 +219,19 @@ class WishEvent(models.Model):
 
 
 class WishPhoto(BaseModel):
-    """A photo of a fulfilled wish, re-encoded without metadata and served only through a
-    permission-checked view (never from a public media URL)."""
+    """A photo posted with a wish (up to three) or of its fulfilment (one to three), re-encoded
+    without metadata and served only through a permission-checked view (never from a public
+    media URL) to the wisher, the claimant and the community's staff."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     wish = models.ForeignKey(Wish, on_delete=models.PROTECT, related_name="photos")
+
+    class Purpose(models.TextChoices):
+        REQUEST = "request", _("Posted with the wish")
+        EVIDENCE = "evidence", _("Evidence of fulfilment")
+
     uploaded_by = models.ForeignKey("organizations.Person", on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.EVIDENCE)
     file_name = models.CharField(max_length=120)
     content_type = models.CharField(max_length=20)
     width = models.PositiveIntegerField()

@@ -39,6 +39,7 @@ CARD_FIELDS = (
     "public_name",
     "created_at",
     "claimant_name",
+    "personal_numbers",
     *WALL_RELATED,
     "category__name_zh_hans",
     "category__name_en",

@@ -149,7 +149,11 @@ def wish_create_view(request: HttpRequest) -> HttpResponse:
     person = wisher or actor.person
     assert person is not None  # the wisher was found, or the actor may post (so has a person)
     form = WishForm(
-        request.POST or None, categories=category_list(), initial={"shows_full_name": person.shows_full_name}
+        request.POST or None,
+        request.FILES or None,
+        categories=category_list(),
+        on_behalf=wisher is not None,
+        initial={"shows_full_name": person.shows_full_name},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,6 +15,7 @@ row:
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
@@ -46,6 +47,16 @@ def strftime(value: dt.date | dt.datetime | None, pattern: str) -> str:
     engine converts an aware datetime before calling a filter that expects local time). Only
     numeric fields: month and day names would come out in the server's locale, not the reader's."""
     return value.strftime(pattern) if value is not None else ""
+
+
+@register.filter
+def plural_count(value: Any) -> int:
+    """1 for exactly one, else 2: the count for `{% blocktranslate count %}` of a decimal amount
+    ("1 hour", "1.5 hours"), which ngettext cannot take itself."""
+    try:
+        return 1 if Decimal(str(value)) == 1 else 2
+    except (InvalidOperation, ValueError):
+        return 2
 
 
 # An integer no real row has; its decimal form must occur once in the reversed URL.

@@ -18,6 +18,10 @@ pytest_plugins = ["mulin.core.tests.pii_log_scan"]
 def _clean_registries(settings):  # type: ignore[no-untyped-def]
     from mulin.notifications.sms import MemorySmsBackend
 
+    # Each test starts in the test settings' language: a test that activated another one and did
+    # not switch back would otherwise leak it to whatever test its xdist worker runs next.
+    translation.activate(settings.LANGUAGE_CODE)
+
     MemorySmsBackend.outbox.clear()
     # Ids are reused between tests, so values cached under them (the wall's reach, the street's
     # name) must not leak from one test's tree into the next.

@@ -29,6 +29,13 @@ def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def street(module_cast, db):  # type: ignore[no-untyped-def]
+    """The module cast's street: a second street built beside it would clash with it (one district
+    of that name). Transactional modules (concurrency, backup drill) build their own."""
+    return for_one_test(module_cast).street
+
+
+@pytest.fixture
 def cast(module_cast, db, reference_data) -> Cast:  # type: ignore[no-untyped-def]
     """Built once per module (conftest.py); each test gets a copy and its changes roll back.
     Tests with transaction=True cannot share it: test_sec_concurrency.py builds its own."""

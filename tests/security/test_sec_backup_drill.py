@@ -30,6 +30,16 @@ from mulin.wishes.models import Wish, WishPhoto
 from mulin.wishes.tests.factories import make_wish
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+
+@pytest.fixture
+def street(transactional_db):  # type: ignore[no-untyped-def]
+    """Built for each test: these tests commit, so they cannot use the module's shared street."""
+    from mulin.organizations.tests.factories import build_street
+
+    return build_street()
+
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -37,6 +37,14 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
+def street(transactional_db):  # type: ignore[no-untyped-def]
+    """Built for each test: these tests commit, so they cannot use the module's shared street."""
+    from mulin.organizations.tests.factories import build_street
+
+    return build_street()
+
+
+@pytest.fixture
 def cast(street, reference_data) -> Cast:  # type: ignore[no-untyped-def]
     """Built for each test: these tests commit, so they cannot share the module's cast."""
     return build_cast(street)

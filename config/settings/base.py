@@ -350,6 +350,10 @@ SPECTACULAR_SETTINGS = {
         "DecisionStatusEnum": "mulin.roundtable.models.Decision.Status",
         "DecisionMethodEnum": "mulin.roundtable.models.Decision.Method",
         "DecisionBallotEnum": "mulin.roundtable.models.Decision.Ballot",
+        "OrgUnitKindEnum": "mulin.organizations.models.OrgUnit.Kind",
+        "RosterPeriodKindEnum": "mulin.rosters.models.RosterPeriod.Kind",
+        "DutyRequestKindEnum": "mulin.rosters.models.DutyRequest.Kind",
+        "SignupStatusEnum": "mulin.activities.models.Signup.Status",
     },
 }
 

@@ -18,7 +18,7 @@ class ActivityTypeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UnitRefSerializer(serializers.Serializer):
+class ActivityUnitRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -27,7 +27,7 @@ class ActivitySerializer(serializers.ModelSerializer):
     """An activity of the list, with the places left and the caller's own sign-up."""
 
     type = ActivityTypeSerializer(read_only=True)
-    host = UnitRefSerializer(read_only=True)
+    host = ActivityUnitRefSerializer(read_only=True)
     place = serializers.CharField(source="place_name", read_only=True)
     places_left = serializers.IntegerField(read_only=True)
     my_status = serializers.CharField(read_only=True, allow_null=True)

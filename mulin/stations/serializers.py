@@ -19,7 +19,7 @@ class StationTypeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class UnitRefSerializer(serializers.Serializer):
+class StationUnitRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -33,8 +33,8 @@ class RoomSerializer(serializers.ModelSerializer):
 
 class StationSerializer(serializers.ModelSerializer):
     type = StationTypeSerializer(read_only=True)
-    community = UnitRefSerializer(read_only=True)
-    partner = UnitRefSerializer(read_only=True, allow_null=True)
+    community = StationUnitRefSerializer(read_only=True)
+    partner = StationUnitRefSerializer(read_only=True, allow_null=True)
     room_count = serializers.IntegerField(read_only=True)
 
     class Meta:

@@ -53,9 +53,26 @@ VOLATILE = frozenset(
     | {"key_prefix", "key_hash"}  # an Open311 key is random each time it is issued
     | {"handle", "code_digest"}  # a new account's opaque handle, a texted code's digest
 )
+
+
 # Rows whose normal request does not carry a body worth extending, with a body that does.
+def _one_booking_body(cast: Cast, role: str) -> dict[str, Any]:
+    """The matrix's booking body makes a fresh room each time; here both requests (plain and with
+    extra fields) must book the same room, or their rows differ by the room alone. Each request is
+    rolled back, so the same slot is free for the second."""
+    from mulin.web.tests.test_permission_matrix import ROUTES as MATRIX_ROUTES
+
+    key = f"_booking_body_{role}"
+    if not hasattr(cast, key):
+        [route] = [r for r in MATRIX_ROUTES if r.name == "api:bookings" and r.method == "POST"]
+        assert route.data is not None
+        setattr(cast, key, route.data(cast, role))
+    return dict(getattr(cast, key))
+
+
 BODIES: dict[str, Callable[[Cast, str], Any]] = {
     "api:notification-preferences": lambda c, r: [{"kind": "wishes.claimed", "channel": "sms", "enabled": False}],
+    "api:bookings": _one_booking_body,
 }
 
 
@@ -331,11 +348,36 @@ def write_cases() -> list[Case]:
     return cases
 
 
+# Write routes that no identity of the cast can use successfully as the matrix sets them up: the
+# success needs state the cast does not have (a signed pledge, a live check-in code, a finished
+# auto-fill job, an existing sign-up). Their extra-field behaviour is NOT covered here yet — a known
+# gap (closing notes of issues 10 and 12): give each a success-making target or a SUCCESSFUL entry
+# and remove it from this list.
+NO_SUCCESS_IN_CAST: dict[tuple[str, str], str] = {
+    ("api:activity-checkin", "POST"): "needs a code from the activity's rotating QR window",
+    ("api:activity-signup", "DELETE"): "needs an existing sign-up",
+    ("api:duty-request-withdraw", "POST"): "needs a pending leave or swap request",
+    ("api:duty-requests", "POST"): "needs a duty the person holds",
+    ("api:roster-apply", "POST"): "needs a finished auto-fill job",
+    ("api:roster-autofill", "POST"): "answers 202 (a job), which the matrix does not count as success",
+    ("api:shift-assign", "POST"): "needs a person with a signed pledge",
+    ("api:shift-checkin", "POST"): "needs a live code of the duty point",
+    ("api:shift-checkout", "POST"): "needs a check-in",
+    ("api:shift-signup", "DELETE"): "needs an existing sign-up",
+    ("api:shift-signup", "POST"): "needs a signed pledge",
+    ("rosters:pledge", "POST"): "needs a published pledge text",
+    ("rosters:withdraw", "POST"): "needs an existing sign-up",
+}
+
+
 def test_every_write_route_has_at_least_one_identity_that_may_use_it():
     routes_with_cases = {(case.route.name, case.route.method) for case in write_cases()}
     write_routes = {(route.name, route.method) for route in ROUTES if route.method != "GET"}
 
-    assert routes_with_cases == write_routes, sorted(write_routes - routes_with_cases)
+    assert routes_with_cases | set(NO_SUCCESS_IN_CAST) == write_routes, sorted(
+        write_routes - routes_with_cases - set(NO_SUCCESS_IN_CAST)
+    )
+    assert not routes_with_cases & set(NO_SUCCESS_IN_CAST), "now covered: remove from NO_SUCCESS_IN_CAST"
 
 
 @pytest.mark.parametrize("case", write_cases(), ids=lambda case: case.id)

@@ -83,14 +83,26 @@ class TableWriter:
 
     def __init__(self, model: type[models.Model], columns: Sequence[str], *, method: str | None = None) -> None:
         self.model = model
-        self.columns = list(columns)
+        # A NOT NULL column the generator does not name gets its field's default: a field added to
+        # a model after its generator was written must not break the bench.
+        named = {model._meta.get_field(name).attname for name in columns}
+        missing = [
+            field
+            for field in model._meta.concrete_fields
+            if not field.primary_key
+            and not field.null
+            and (field.has_default() or field.empty_strings_allowed)  # a text field's default is ""
+            and field.attname not in named
+        ]
+        self.defaults = tuple(field.get_default() for field in missing)
+        self.columns = [*columns, *(field.attname for field in missing)]
         self.fields = [model._meta.get_field(name) for name in self.columns]
         self.method = method or default_method()
         self.buffer: list[tuple[Any, ...]] = []
         self.written = 0
 
     def add(self, *values: Any) -> None:
-        self.buffer.append(values)
+        self.buffer.append(values + self.defaults if self.defaults else values)
         if len(self.buffer) >= FLUSH_ROWS:
             self.flush()
 

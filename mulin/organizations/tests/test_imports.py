@@ -90,7 +90,7 @@ def snapshot() -> dict[str, object]:
         "memberships": PartyMembership.objects.count(),
         "roles": RoleAssignment.objects.count(),
         "volunteers": VolunteerProfile.objects.count(),
-        "audit": AuditEvent.objects.count(),
+        "audit": AuditEvent.objects.exclude(verb="access.refused").count(),  # the refusal's own record
         "latest_change": max([p.updated_at for p in Person.objects.all()] + [dt.datetime.min.replace(tzinfo=dt.UTC)]),
     }
 

@@ -22,8 +22,9 @@ def test_demo_street_has_work_orders_in_every_state_and_a_second_run_adds_nothin
     assert any(order.is_overdue for order in WorkOrder.objects.all())
     assert ExternalDepartment.objects.filter(code="river-office", name_zh_hans="拱墅区河道监管中心").exists()
     wang = WorkOrder.objects.filter(reporter__full_name="王秀英")
-    assert sorted(wang.values_list("status", flat=True)) == ["closed", "resolved"]
-    assert wang.get(status="closed").satisfaction == 5
+    # Her own two reports (other modules' demos may file more in her name, e.g. roundtable action items)
+    assert {"closed", "resolved"} <= set(wang.values_list("status", flat=True))
+    assert wang.filter(status="closed", satisfaction=5).exists()
 
     before = WorkOrder.objects.count()
     assert seed_demo_workorders(Actor.system(), {}) == 0

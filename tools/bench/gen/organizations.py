@@ -375,6 +375,7 @@ def write_people(ctx: GenContext) -> None:
                 False,
                 joined,
                 joined,
+                False,  # must_change_password
             ]
         )
     roles = _role_rows(ctx)
@@ -396,6 +397,7 @@ def write_people(ctx: GenContext) -> None:
             "is_demo",
             "date_joined",
             "password_changed_at",
+            "must_change_password",
         ],
         users,
     )

@@ -43,11 +43,10 @@ run: demo
 	MULIN_DEMO=1 $(BIN)/python manage.py run_scheduler & \
 	MULIN_DEMO=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# Two workers (the 2-core machine CI runs on; TEST_WORKERS=auto for one per core, 0 for none); the
-# browser tests stay together on one worker (--dist loadgroup, conftest.py).
+# Two workers (the 2-core machine CI runs on; TEST_WORKERS=auto for one per core, 0 for none).
 TEST_WORKERS ?= 2
 test: install-dev
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(TEST_WORKERS)
 
 e2e: install-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -m e2e

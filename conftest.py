@@ -51,14 +51,9 @@ def english(client):  # type: ignore[no-untyped-def]
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
     on_postgres = connection.vendor == "postgresql"
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL to a PostgreSQL server")
-    # Browser tests share one demo street (tests/e2e/conftest.py): under xdist (--dist loadgroup)
-    # they all go to one worker and run one after another.
-    browser_tests = pytest.mark.xdist_group("e2e")
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
-        if "e2e" in item.keywords:
-            item.add_marker(browser_tests)
 
 
 @pytest.fixture

@@ -64,77 +64,20 @@ def browser() -> Iterator[object]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="package")
-def daguan(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """The Daguan demo street, built ONCE for all browser tests and committed, so that the server's
-    thread sees it; demo accounts sign in without a second factor. Emptied after the last browser
-    test (xdist runs them all on one worker, one after another: conftest.py groups them).
+@pytest.fixture
+def demo_mode(transactional_db, settings):  # type: ignore[no-untyped-def]
+    """Demo mode on, with an empty database the live server's thread can use (for pages that need no
+    data, such as the login page)."""
+    settings.MULIN_DEMO = True
 
-    Building the street takes longer than most browser tests, and it grows with every module's demo,
-    so it is shared: a browser test must leave the street usable for the next one — make its own
-    records (a wish with its own title, people with unused numbers) and never rely on counts that
-    another test could change. Never request `db` or `transactional_db` here: the latter empties
-    the database after the test."""
-    from django.core.management import call_command
-    from django.test import override_settings
 
+@pytest.fixture
+def demo_street(demo_mode):  # type: ignore[no-untyped-def]
+    """The Daguan demo street, committed so that the live server's thread sees it; demo accounts sign
+    in without a second factor. transactional_db empties the tables afterwards."""
     from mulin.demo.seed import build_daguan
 
-    demo = override_settings(MULIN_DEMO=True)
-    demo.enable()
-    with django_db_blocker.unblock():
-        street = build_daguan()
-    try:
-        yield street
-    finally:
-        demo.disable()
-        with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0)
-
-
-@pytest.fixture(scope="package")
-def server(daguan):  # type: ignore[no-untyped-def]
-    """A live server for the package (pytest-django's own `live_server` would make every test
-    transactional, and so empty the shared street after the first test)."""
-    from pytest_django.live_server_helper import LiveServer
-
-    server = LiveServer("localhost")
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(autouse=True)
-def _live_server_helper():  # type: ignore[no-untyped-def]
-    """Replaces pytest-django's helper of the same name, which requests transactional_db for any
-    test that names `live_server` (see `server`)."""
-    yield
-
-
-@pytest.fixture
-def live_server(server):  # type: ignore[no-untyped-def]
-    """The package's server under pytest-django's name: a test that names `live_server` is one
-    pytest-django creates the test database for."""
-    return server
-
-
-@pytest.fixture(autouse=True)
-def _database(django_db_blocker):  # type: ignore[no-untyped-def]
-    """Browser tests read the committed database directly (autocommit), as the server does."""
-    with django_db_blocker.unblock():
-        yield
-
-
-@pytest.fixture
-def demo_street(daguan):  # type: ignore[no-untyped-def]
-    return daguan
-
-
-@pytest.fixture
-def demo_mode(daguan):  # type: ignore[no-untyped-def]
-    """Pages that need no data (the login page) are served from the same shared street."""
-    return daguan
+    return build_daguan()
 
 
 @pytest.fixture

@@ -9,7 +9,11 @@ Activities start in three days, so check-in and ticking are refused with a messa
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
+
+from django.utils import timezone
 
 from mulin.activities.models import Activity, Signup
 from mulin.activities.services import QR_PURPOSE, activity_sign_up
@@ -152,3 +156,39 @@ def world() -> dict[str, Any]:
         "activities": sorted(Activity.objects.values_list("pk", "status", "confirmed_count")),
         "signups": sorted(Signup.objects.values_list("pk", "status", "checked_in_at")),
     }
+
+
+# --- successful requests (tests/security/test_sec_mass_assignment.py) -------------------------------
+# As in mulin/rosters/tests/matrix_rows.py: the identity and the state a successful request needs
+# (a sign-up to give up; an activity about to start, with a place, and the venue's current code).
+
+
+def _prepare_cancel(cast: Cast, role: str, kwargs: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], Any]]:
+    person = cast.person(role)
+    assert person is not None
+    activity_sign_up(actor=actor_for_person(person), activity=Activity.objects.get(pk=kwargs["activity_id"]))
+    return kwargs, dict
+
+
+def _prepare_check_in(cast: Cast, role: str, kwargs: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], Any]]:
+    """An activity of the identity's community starting in half an hour (check-in opens an hour
+    before), with the identity's place."""
+    person = cast.person(role)
+    assert person is not None
+    start = timezone.now() + dt.timedelta(minutes=30)
+    activity = make_activity(
+        _branch_of(cast, cast.home_community[role]),
+        title="矩阵签到活动",
+        audience=Activity.Audience.COMMUNITY,
+        capacity=5,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+    )
+    activity_sign_up(actor=actor_for_person(person), activity=activity)
+    return {"activity_id": activity.pk}, lambda: {"code": qr_token(QR_PURPOSE, activity.pk)}
+
+
+PREPARED: dict[tuple[str, str], tuple[str, Callable[[Cast, str, dict[str, Any]], Any]]] = {
+    ("api:activity-signup", "DELETE"): ("resident_a", _prepare_cancel),
+    ("api:activity-checkin", "POST"): ("resident_a", _prepare_check_in),
+}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
@@ -358,3 +359,135 @@ def world() -> dict[str, Any]:
         "roster_periods": RosterPeriod.objects.count(),
         "roster_jobs": sorted(AutofillJob.objects.values_list("pk", "status")),
     }
+
+
+# --- successful requests (tests/security/test_sec_mass_assignment.py) -------------------------------
+# The matrix rows above show the refusals the cast's state leads to (no pledge signed, no live code,
+# no finished run). The mass-assignment test needs each write route to succeed once, plain and with
+# hostile extra fields: here, per route, the identity and a preparation that makes the state a
+# success needs. `prepare(cast, role, url_kwargs)` runs once, before both requests and outside their
+# savepoints; it returns the URL arguments and a function that makes the body (called right before
+# each request, so a rotating code is fresh).
+
+Prepare = Callable[[Cast, str, dict[str, Any]], tuple[dict[str, Any], Callable[[], dict[str, Any]]]]
+
+
+def _signed(cast: Cast, role: str) -> Person:
+    """The identity, having signed its community's pledge (once)."""
+    from mulin.rosters.services.pledges import pledge_sign
+
+    person = cast.person(role)
+    assert person is not None
+    pledge = _pledge(cast.home_community[role])
+    if not PledgeSignature.objects.filter(person=person, pledge=pledge).exists():
+        pledge_sign(actor=actor_for_person(person), pledge=pledge)
+    return person
+
+
+def _on_duty(cast: Cast, role: str, shift: Shift) -> Assignment:
+    from mulin.rosters.services.duty import shift_sign_up
+
+    return shift_sign_up(actor=actor_for_person(_signed(cast, role)), shift=shift)
+
+
+def _shift_starting_in(cast: Cast, community: OrgUnit, minutes: int) -> Shift:
+    """A 90-minute shift of the community starting `minutes` from now (in this week's roster)."""
+    from mulin.rosters.services.setup import period_generate, shift_add
+
+    point = _point(cast, community)
+    start = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(minutes=minutes)
+    day = timezone.localtime(start).date()
+    monday = day - dt.timedelta(days=day.weekday())
+    period = RosterPeriod.objects.filter(community=community, starts_on__lte=day, ends_on__gte=day).first()
+    period = period or period_generate(actor=SYSTEM, community=community, kind="week", starts_on=monday)
+    return shift_add(
+        actor=SYSTEM, period=period, point=point, starts_at=start, ends_at=start + dt.timedelta(minutes=90), headcount=2
+    )
+
+
+def _prepare_sign_up(cast: Cast, role: str, kwargs: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], Any]]:
+    _signed(cast, role)
+    return kwargs, dict
+
+
+def _prepare_withdraw(cast: Cast, role: str, kwargs: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], Any]]:
+    _on_duty(cast, role, Shift.objects.get(pk=kwargs["shift_id"]))
+    return kwargs, dict
+
+
+def _prepare_assign(cast: Cast, role: str, kwargs: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], Any]]:
+    from mulin.rosters.services.pledges import pledge_sign
+
+    community = Shift.objects.get(pk=kwargs["shift_id"]).community
+    volunteer = _volunteer(cast, community)
+    pledge_sign(actor=actor_for_person(volunteer), pledge=_pledge(community))
+    return kwargs, lambda: {"person": volunteer.pk}
+
+
+def _prepare_check_in(cast: Cast, role: str, kwargs: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], Any]]:
+    from mulin.rosters.services.duty import point_code
+
+    shift = _shift_starting_in(cast, cast.home_community[role], 10)  # check-in opens 30 minutes before
+    _on_duty(cast, role, shift)
+    return {"shift_id": shift.pk}, lambda: {"code": point_code(shift.point_id)}
+
+
+def _prepare_check_out(cast: Cast, role: str, kwargs: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], Any]]:
+    """On duty since 20 minutes ago: signed up and checked in before the start (the clock moved back
+    for that), checking out now."""
+    import time_machine
+
+    from mulin.rosters.services.duty import point_code, shift_check_in
+
+    with time_machine.travel(timezone.now() - dt.timedelta(minutes=40), tick=False):
+        shift = _shift_starting_in(cast, cast.home_community[role], 20)
+        assignment = _on_duty(cast, role, shift)
+        shift_check_in(actor=actor_for_person(assignment.person), assignment=assignment)
+    return {"shift_id": shift.pk}, lambda: {"code": point_code(shift.point_id)}
+
+
+def _prepare_leave(cast: Cast, role: str, kwargs: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], Any]]:
+    assignment = _on_duty(cast, role, _shift(cast, cast.home_community[role]))
+    return kwargs, lambda: {"kind": "leave", "assignment": assignment.pk, "reason": "家里有事"}
+
+
+def _prepare_request_withdraw(
+    cast: Cast, role: str, kwargs: dict[str, Any]
+) -> tuple[dict[str, Any], Callable[[], Any]]:
+    from mulin.rosters.services.requests import duty_request_leave
+
+    assignment = _on_duty(cast, role, _shift(cast, cast.home_community[role]))
+    request = duty_request_leave(actor=actor_for_person(assignment.person), assignment=assignment)
+    return {"request_id": request.pk}, dict
+
+
+def _prepare_apply(cast: Cast, role: str, kwargs: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], Any]]:
+    """A finished auto-fill run of the period, with someone who signed the pledge to place."""
+    from mulin.rosters.services.autofill import autofill_run, autofill_start
+
+    period = RosterPeriod.objects.get(pk=kwargs["period_id"])
+    _signed(cast, "volunteer")
+    person = cast.person(role)
+    assert person is not None
+    job = autofill_start(actor=actor_for_person(person), period=period, time_limit_seconds=1)
+    autofill_run(job.pk)
+    return kwargs, lambda: {"job": job.pk}
+
+
+def _prepare_pledge_page(cast: Cast, role: str, kwargs: dict[str, Any]) -> tuple[dict[str, Any], Callable[[], Any]]:
+    _pledge(cast.home_community[role])
+    return kwargs, dict
+
+
+PREPARED: dict[tuple[str, str], tuple[str, Prepare]] = {
+    ("rosters:pledge", "POST"): ("volunteer", _prepare_pledge_page),
+    ("rosters:withdraw", "POST"): ("volunteer", _prepare_withdraw),
+    ("api:shift-signup", "POST"): ("volunteer", _prepare_sign_up),
+    ("api:shift-signup", "DELETE"): ("volunteer", _prepare_withdraw),
+    ("api:shift-assign", "POST"): ("worker_cuiyu", _prepare_assign),
+    ("api:shift-checkin", "POST"): ("volunteer", _prepare_check_in),
+    ("api:shift-checkout", "POST"): ("volunteer", _prepare_check_out),
+    ("api:duty-requests", "POST"): ("volunteer", _prepare_leave),
+    ("api:duty-request-withdraw", "POST"): ("volunteer", _prepare_request_withdraw),
+    ("api:roster-apply", "POST"): ("worker_cuiyu", _prepare_apply),
+}

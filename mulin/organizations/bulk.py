@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
+import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
@@ -66,6 +68,10 @@ class PersonDraft:
     volunteer_skills: list[str] = field(default_factory=list)
     volunteer_community: OrgUnit | None = None
     row: int = 0  # the source row number, for error reports
+    record: int | None = None  # the person's record number, as an export writes it (the pk)
+    # A branch named in the file that is none of the actor's: accepted only as the branch the
+    # person already belongs to, with status and join date unchanged (_check_branches).
+    branch_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,11 +119,13 @@ def _validate(actor: Actor, drafts: Sequence[PersonDraft]) -> tuple[list[_Clean]
             add(row, "home_unit", _("Choose a community, compound or building."))
         elif not actor.can(Capability.PEOPLE_MANAGE, draft.home_unit.path):
             add(row, "home_unit", _("You may not register people in %(unit)s.") % {"unit": draft.home_unit.name})
-        if draft.party_status or draft.branch is not None:
-            if draft.branch is None or draft.branch.kind not in BRANCH_KINDS:
+        if draft.party_status or draft.branch is not None or draft.branch_name:
+            # Whether the actor may manage the branch's members is decided after matching
+            # (_check_branches): keeping a person's present branch is no change.
+            if draft.branch is None and not draft.branch_name:
+                add(row, "branch", _("Name the party branch of this member."))
+            elif draft.branch is not None and draft.branch.kind not in BRANCH_KINDS:
                 add(row, "branch", _("Unknown party branch."))
-            elif not actor.can(Capability.PEOPLE_MANAGE, draft.branch.path):
-                add(row, "branch", _("You may not manage members of %(unit)s.") % {"unit": draft.branch.name})
             if draft.party_status not in PartyMembership.Status.values:
                 add(row, "party_status", _("Choose applicant, probationary member or full member."))
         if set(draft.volunteer_skills) - set(Skill.values):
@@ -138,6 +146,7 @@ def _validate(actor: Actor, drafts: Sequence[PersonDraft]) -> tuple[list[_Clean]
         if (
             not phone
             and not id_number
+            and draft.record is None
             and "phone" not in errors.get(row, {})
             and "id_number" not in errors.get(row, {})
         ):
@@ -254,6 +263,89 @@ def _hold_outside_scope(
     return to_report, held_fields
 
 
+def _match_records(
+    actor: Actor, cleaned: list[_Clean], matched: dict[int, Person], errors: dict[int, dict[str, list[str]]]
+) -> None:
+    """A row with a record number (an exported file) is that person, also when it has neither
+    phone nor ID number. Looked up among the people the actor may manage only: a number outside
+    their area gets the same answer as a number nobody has."""
+    wanted = sorted({clean.draft.record for clean in cleaned if clean.draft.record is not None})
+    found: dict[int, Person] = {}
+    for start in range(0, len(wanted), 500):
+        found.update(
+            (person.pk, person)
+            for person in person_list_visible_to(actor, Capability.PEOPLE_MANAGE).filter(
+                pk__in=wanted[start : start + 500]
+            )
+        )
+    for clean in cleaned:
+        record, row = clean.draft.record, clean.draft.row
+        if record is None:
+            continue
+        person = found.get(record)
+        by_number = matched.get(row)
+        if person is None:
+            errors.setdefault(row, {}).setdefault("record", []).append(
+                _(
+                    "Nobody with record number %(number)d is registered in your area; leave the cell empty for a "
+                    "new person."
+                )
+                % {"number": record}
+            )
+        elif by_number is not None and by_number.pk != person.pk:
+            by_id = bool(clean.id_number_index) and by_number.id_number_index == clean.id_number_index
+            errors.setdefault(row, {}).setdefault("id_number" if by_id else "phone", []).append(
+                _("This number belongs to another registered person than record number %(number)d.")
+                % {"number": record}
+            )
+        else:
+            matched[row] = person
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def _check_branches(
+    actor: Actor, cleaned: list[_Clean], matched: dict[int, Person], errors: dict[int, dict[str, list[str]]]
+) -> None:
+    """A member's branch must be one whose members the actor manages, unless the row keeps the
+    membership the person already has (a partner unit's branch, another community's): a full
+    export then imports back unchanged. A branch the actor cannot see is accepted only so."""
+    rows = [c for c in cleaned if c.draft.party_status and (c.draft.branch is not None or c.draft.branch_name)]
+    person_ids = sorted({matched[c.draft.row].pk for c in rows if c.draft.row in matched})
+    current: dict[int, PartyMembership] = {}
+    for start in range(0, len(person_ids), 500):
+        current.update(
+            (membership.person_id, membership)
+            for membership in PartyMembership.objects.filter(
+                person_id__in=person_ids[start : start + 500]
+            ).select_related("branch")
+        )
+    for clean in rows:
+        draft = clean.draft
+        person = matched.get(draft.row)
+        membership = current.get(person.pk) if person is not None else None
+        if draft.branch is None:
+            if membership is None or _fold(membership.branch.name) != _fold(draft.branch_name):
+                errors.setdefault(draft.row, {}).setdefault("branch", []).append(
+                    _("There is no party branch named “%(name)s” that you can see.") % {"name": draft.branch_name}
+                )
+                continue
+            draft.branch = membership.branch
+        if actor.can(Capability.PEOPLE_MANAGE, draft.branch.path):
+            continue
+        joined = draft.joined_on.isoformat() if draft.joined_on else ""
+        if membership is None or (membership.branch_id, membership.status, membership.joined_on) != (
+            draft.branch.pk,
+            draft.party_status,
+            joined,
+        ):
+            errors.setdefault(draft.row, {}).setdefault("branch", []).append(
+                _("You may not manage members of %(unit)s.") % {"unit": draft.branch.name}
+            )
+
+
 def _ensure_matches_manageable(
     actor: Actor, cleaned: list[_Clean], matched: dict[int, Person], errors: dict[int, dict[str, list[str]]]
 ) -> None:
@@ -266,7 +358,7 @@ def _ensure_matches_manageable(
         if person is None:
             continue
         by_id = bool(clean.id_number_index) and person.id_number_index == clean.id_number_index
-        name = "id_number" if by_id else "phone"
+        name = "record" if clean.draft.record is not None else "id_number" if by_id else "phone"
         if person.pk not in manageable:
             # Only people the actor can see get here (the others were held): no secret is told.
             errors.setdefault(clean.draft.row, {}).setdefault(name, []).append(
@@ -328,7 +420,9 @@ def person_bulk_register(*, actor: Actor, drafts: Sequence[PersonDraft], source:
     to_report, held_outside = _hold_outside_scope(actor, cleaned, matched)
     for row, fields in held_outside.items():
         held_fields.setdefault(row, set()).update(fields)
+    _match_records(actor, cleaned, matched, errors)
     _ensure_matches_manageable(actor, cleaned, matched, errors)
+    _check_branches(actor, cleaned, matched, errors)
     if errors:
         raise RowErrors(errors)
 

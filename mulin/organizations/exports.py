@@ -98,6 +98,7 @@ def _rows(people: list[Person], *, full: bool) -> Iterable[list[str]]:
             "，".join(SKILL_NAMES[skill][0] if skill in SKILL_NAMES else skill for skill in profile.skills)
             if profile is not None
             else "",
+            str(person.pk),
         ]
 
 

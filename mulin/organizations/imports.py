@@ -90,6 +90,9 @@ COLUMNS: tuple[Column, ...] = (
         ("技能", "志愿服务技能", "volunteer skills", "skills"),
         20,
     ),
+    # Written by the export, empty for new people: a re-import finds the record by it, also for a
+    # person with neither phone nor ID number (an elderly resident registered by name only).
+    Column("record", "人员编号", gettext_lazy("Record number"), ("编号", "record number", "record no"), 10, True),
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 HOME_COLUMNS = ("community", "compound", "building")
@@ -330,6 +333,23 @@ class _RowReader:
     def error(self, row: Row, key: str, message: str) -> None:
         self.errors.setdefault(row.number, {}).setdefault(key, []).append(message)
 
+    def errors_in(self, row: Row, key: str) -> bool:
+        return bool(self.errors.get(row.number, {}).get(key))
+
+    def record(self, row: Row) -> int | None:
+        text = unicodedata.normalize("NFKC", self.cell(row, "record")).strip().removeprefix("#")
+        if not text:
+            return None
+        if not text.isascii() or not text.isdigit() or len(text) > 12:
+            self.error(
+                row,
+                "record",
+                _("“%(value)s” is not a record number; leave the cell empty for a person not yet registered.")
+                % {"value": self.cell(row, "record")},
+            )
+            return None
+        return int(text)
+
     def draft(self, row: Row) -> PersonDraft:
         self.formulas(row)
         full_name = self.cell(row, "full_name")
@@ -341,12 +361,16 @@ class _RowReader:
         skills = self.volunteer_skills(row)
         return PersonDraft(
             row=row.number,
+            record=self.record(row),
             full_name=full_name,
             home_unit=home,
             phone=self.cell(row, "phone"),
             id_number=self.cell(row, "id_number"),
             address=self.cell(row, "address"),
             branch=branch,
+            # A name that is none of the actor's branches: the bulk service accepts it only as
+            # the branch the person already belongs to (a partner unit's, another community's).
+            branch_name=self.cell(row, "branch") if branch is None and not self.errors_in(row, "branch") else "",
             party_status=status,
             joined_on=self.joined_on(row, has_status=bool(status)),
             volunteer_skills=skills,
@@ -427,14 +451,15 @@ class _RowReader:
             self.error(
                 row, "branch", _("Several party branches are named “%(name)s”; use the full name.") % {"name": name}
             )
-        else:
-            self.error(row, "branch", _("There is no party branch named “%(name)s” that you can see.") % {"name": name})
+        # None found: the bulk service decides (see PersonDraft.branch_name).
         return None
 
     def party_status(self, row: Row, *, branch_given: bool) -> str:
         text = self.cell(row, "party_status")
         if not text:
             return ""
+        if not branch_given:
+            self.error(row, "branch", _("Name the party branch of this member."))
         status = self.party_statuses.get(_fold(text))
         if status is None:
             self.error(
@@ -444,8 +469,6 @@ class _RowReader:
                 % {"value": text, "choices": "、".join(PARTY_STATUS_NAMES)},
             )
             return text  # the bulk service refuses it too, so the row cannot slip through
-        if not branch_given:
-            self.error(row, "branch", _("Name the party branch of this member."))
         return status
 
     def joined_on(self, row: Row, *, has_status: bool) -> dt.date | None:
@@ -492,6 +515,7 @@ _FIELD_COLUMN = {
     "branch": "branch",
     "party_status": "party_status",
     "volunteer_skills": "volunteer_skills",
+    "record": "record",
 }
 
 
@@ -602,6 +626,7 @@ def people_import_template(*, actor: Actor) -> bytes:
         "party_status": statuses[0],
         "joined_on": "2001-07-01",
         "volunteer_skills": "，".join(skills[:2]),
+        "record": "",
     }
     explanations = {
         "full_name": _("Required. The person's name as on their ID card."),
@@ -617,6 +642,10 @@ def people_import_template(*, actor: Actor) -> bytes:
         "party_status": _("Party members only: one of the values in the drop-down list."),
         "joined_on": _("Party members only: the date they joined, e.g. 2001-07-01."),
         "volunteer_skills": _("Volunteers only: skills separated by commas; see the valid values."),
+        "record": _(
+            "Leave empty for new people. An export fills it in, so that importing the exported file again finds "
+            "each person, also one with neither mobile number nor ID number."
+        ),
     }
     instructions = Sheet(
         title=_("Instructions"),
@@ -628,9 +657,9 @@ def people_import_template(*, actor: Actor) -> bytes:
                 _("Whole file"),
                 "",
                 _(
-                    "One person per row on the first sheet. A person already registered (same ID number, or the same "
-                    "mobile number) is updated, not added twice. If any row has an error, nothing is imported and "
-                    "every error is listed. At most %(rows)d rows and %(size)d MB per file."
+                    "One person per row on the first sheet. A person already registered (same record number, same ID "
+                    "number, or the same mobile number) is updated, not added twice. If any row has an error, nothing "
+                    "is imported and every error is listed. At most %(rows)d rows and %(size)d MB per file."
                 )
                 % {
                     "rows": settings.MULIN_IMPORT_MAX_ROWS,

@@ -57,6 +57,7 @@ def person_row(n: int, **overrides: str) -> dict[str, str]:
         "党员状态": "正式党员" if member else "",
         "入党日期": "2001-07-01" if member else "",
         "志愿者技能": "助老，文艺" if n % 7 == 0 else "",
+        "人员编号": "",
     }
     row.update(overrides)
     return row
@@ -790,6 +791,7 @@ def test_template_has_the_columns_instructions_and_the_workers_values(street, wo
         "党员状态",
         "入党日期",
         "志愿者技能",
+        "人员编号",
     ]
     assert people.column_dimensions["B"].number_format == "@"  # phone and ID kept as text
     assert people.column_dimensions["C"].number_format == "@"
@@ -845,3 +847,134 @@ def test_two_simultaneous_imports_of_one_file_register_each_person_once(street):
     assert Person.objects.filter(full_name__startswith="住户").count() == 200
     assert "created=200" in outcomes
     assert sorted(outcomes) in (["conflict", "created=200"], ["created=0", "created=200"])
+
+
+# --- Record numbers and branches outside the importer's reach (issue 9, item 5) ------------------
+
+
+def test_a_record_number_finds_a_person_with_neither_phone_nor_id_number(street, worker):
+    elderly = make_person(home=street.nanyuan_building, full_name="钱阿婆", phone="", id_number="")
+    row = person_row(1, 姓名="钱阿婆", 手机号="", 身份证号="", 地址="", 人员编号=str(elderly.pk))
+    before = snapshot()
+
+    report = people_import(actor=actor(worker), upload=xlsx_file([row]), filename="a.xlsx")
+
+    assert (report.errors, report.created, report.updated, report.unchanged) == ([], 0, 0, 1)
+    assert {**snapshot(), "audit": before["audit"]} == before  # one audit row: the import's counts
+
+
+def test_a_record_number_with_a_new_phone_updates_that_person(street, worker):
+    elderly = make_person(home=street.nanyuan_building, full_name="钱阿婆", phone="", id_number="")
+    row = person_row(1, 姓名="钱阿婆", 手机号="13955556666", 身份证号="", 人员编号=str(elderly.pk))
+
+    report = people_import(actor=actor(worker), upload=xlsx_file([row]), filename="a.xlsx")
+
+    assert (report.errors, report.created, report.updated) == ([], 0, 1)
+    elderly.refresh_from_db()
+    assert elderly.phone == "13955556666"
+
+
+@pytest.mark.parametrize("whose", ["other_community", "nobody"])
+def test_a_record_number_outside_the_workers_area_answers_as_one_nobody_has(street, worker, whose):
+    stranger = make_person(home=street.cuiyu_building, full_name="翠玉居民", phone="", id_number="")
+    record = stranger.pk if whose == "other_community" else stranger.pk + 1000
+    row = person_row(1, 姓名="改名", 手机号="", 身份证号="", 人员编号=str(record))
+    before = snapshot()
+
+    report = people_import(actor=actor(worker), upload=xlsx_file([row]), filename="a.xlsx")
+
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (
+            2,
+            "人员编号",
+            f"Nobody with record number {record} is registered in your area; leave the cell empty for a new person.",
+        )
+    ]
+    assert snapshot() == before
+    stranger.refresh_from_db()
+    assert stranger.full_name == "翠玉居民"
+
+
+def test_a_record_number_and_a_phone_of_two_different_people_is_an_error(street, worker):
+    first = make_person(home=street.nanyuan_building)
+    second = make_person(home=street.nanyuan_building)
+    row = person_row(1, 手机号=second.phone, 身份证号="", 人员编号=str(first.pk))
+    before = snapshot()
+
+    report = people_import(actor=actor(worker), upload=xlsx_file([row]), filename="a.xlsx")
+
+    assert errors_of(report) == [(2, "手机号", "phone")]
+    assert snapshot() == before
+
+
+def test_a_record_number_that_is_not_a_number_is_reported(street, worker):
+    report = people_import(actor=actor(worker), upload=xlsx_file([person_row(1, 人员编号="张三")]), filename="a.xlsx")
+
+    assert errors_of(report) == [(2, "人员编号", "record")]
+    assert "is not a record number" in report.errors[0].message
+
+
+def test_a_member_of_a_branch_the_secretary_cannot_see_imports_back_unchanged(street):
+    # 南苑's secretary cannot see the partner unit's branch, nor 翠玉's; their exported file names them.
+    secretary = make_person(home=street.nanyuan_building, role=Role.COMMUNITY_SECRETARY, at=street.nanyuan)
+    partner_member = make_person(home=street.nanyuan_building, member_of=street.partner_branch)
+    cuiyu_member = make_person(home=street.nanyuan_building, member_of=street.cuiyu_branch)
+    rows = [
+        person_row(
+            n,
+            姓名=member.full_name,
+            手机号=member.phone,
+            身份证号=member.id_number,
+            地址=member.address,
+            入党日期="",
+            **{"党组织/所在支部": branch, "党员状态": "正式党员"},
+        )
+        for n, member, branch in [(1, partner_member, "九洲大药房党支部"), (2, cuiyu_member, "翠玉社区第一党支部")]
+    ]
+    before = snapshot()
+
+    report = people_import(actor=actor(secretary), upload=xlsx_file(rows), filename="a.xlsx")
+
+    assert (report.errors, report.updated, report.unchanged) == ([], 0, 2)
+    assert {**snapshot(), "audit": before["audit"]} == before
+
+
+def test_changing_a_membership_in_a_branch_the_secretary_cannot_see_is_refused(street):
+    secretary = make_person(home=street.nanyuan_building, role=Role.COMMUNITY_SECRETARY, at=street.nanyuan)
+    member = make_person(home=street.nanyuan_building, member_of=street.partner_branch)
+    resident = make_person(home=street.nanyuan_building)
+    branch = {"党组织/所在支部": "九洲大药房党支部", "入党日期": "", "地址": ""}
+    rows = [
+        # the member's status changed, and the resident newly in that branch
+        person_row(
+            1, 姓名=member.full_name, 手机号=member.phone, 身份证号=member.id_number, 党员状态="预备党员", **branch
+        ),
+        person_row(
+            2,
+            姓名=resident.full_name,
+            手机号=resident.phone,
+            身份证号=resident.id_number,
+            党员状态="正式党员",
+            **branch,
+        ),
+    ]
+    before = snapshot()
+
+    report = people_import(actor=actor(secretary), upload=xlsx_file(rows), filename="a.xlsx")
+
+    assert [(e.row, e.field, e.message) for e in report.errors] == [
+        (2, "branch", "You may not manage members of 九洲大药房党支部."),
+        (3, "branch", "There is no party branch named “九洲大药房党支部” that you can see."),
+    ]
+    assert snapshot() == before
+    assert PartyMembership.objects.get(person=member).status == PartyMembership.Status.FULL
+
+
+@pytest.mark.parametrize("status", ["正式党员", "积极分子"])
+def test_a_member_row_with_the_branch_left_blank_says_the_branch_is_missing(street, worker, status):
+    row = person_row(1, **{"党组织/所在支部": "", "党员状态": status, "入党日期": ""})
+
+    report = people_import(actor=actor(worker), upload=xlsx_file([row]), filename="a.xlsx")
+
+    branch_messages = [e.message for e in report.errors if e.field == "branch"]
+    assert branch_messages == ["Name the party branch of this member."]

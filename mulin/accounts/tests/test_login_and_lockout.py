@@ -186,6 +186,17 @@ def test_five_failures_for_unknown_numbers_from_one_address_do_not_stop_a_right_
     assert is_signed_in(client)
 
 
+def test_five_api_failures_for_unknown_numbers_from_one_address_do_not_stop_a_right_password(
+    client, api_client, resident
+):
+    responses = [api_login(api_client, f"1399999999{n}", REMOTE_ADDR="10.0.0.66") for n in range(5)]
+
+    assert [r.status_code for r in responses] == [401] * 5
+    assert api_login(api_client, resident.phone, REMOTE_ADDR="10.0.0.66").status_code == 200
+    assert web_login(client, resident.phone, REMOTE_ADDR="10.0.0.66").status_code == 302
+    assert is_signed_in(client)
+
+
 def test_other_accounts_failures_from_one_address_do_not_lock_a_right_password(client, api_client, street, resident):
     others = [make_person(home=street.nanyuan_building, with_account=True) for _ in range(6)]
     for other in others:

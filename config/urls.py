@@ -13,6 +13,7 @@ urlpatterns = [
     path("patrols/", include("mulin.patrols.urls")),
     path("stations/", include("mulin.stations.urls")),
     path("activities/", include("mulin.activities.urls")),
+    path("health/", include("mulin.health.urls")),
     path("open311/v2/", include("mulin.workorders.open311_urls")),
     path("roundtable/", include("mulin.roundtable.urls")),
     path("api/v1/", include("mulin.api.urls")),

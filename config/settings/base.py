@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "mulin.roundtable",
     "mulin.stations",
     "mulin.activities",
+    "mulin.health",
     "mulin.web",
     "mulin.demo",
 ]

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("mulin.roundtable.api_urls")),
     path("", include("mulin.stations.api_urls")),
     path("", include("mulin.activities.api_urls")),
+    path("", include("mulin.health.api_urls")),
 ]

@@ -49,6 +49,10 @@ class Capability(StrEnum):
     TOPIC_VIEW = "roundtable.view"  # see the topics and roundtables of one's community (the public board)
     TOPIC_RAISE = "roundtable.raise"  # raise a topic, say "me too", vote where invited, rate the outcome
     TOPIC_HANDLE = "roundtable.handle"  # handle topics at a level: escalate, merge, schedule roundtables
+    # Record residents' written consent and measured values at the unit's health-check activities
+    # (mulin/health); read those values while the consent stands. Nobody else holds it: community
+    # and street staff never read health values.
+    HEALTH_RECORD = "health.record"
 
 
 class Scope(StrEnum):
@@ -152,7 +156,10 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     Role.PARTNER_CONTACT: RoleSpec(
         frozenset({K.PARTNER_UNIT}),
         frozenset(
-            {C.ORG_VIEW, C.PEOPLE_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.PATROL_VIEW} | _REPORTER | _HANDLER | _TOPICS
+            {C.ORG_VIEW, C.PEOPLE_VIEW, C.WISH_VIEW, C.WISH_CLAIM, C.PATROL_VIEW, C.HEALTH_RECORD}
+            | _REPORTER
+            | _HANDLER
+            | _TOPICS
         )
         | _ORGANISER,
         False,

@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mulin.activities.tests import matrix_rows as activity_matrix
 from mulin.core.models import AuditEvent, QueuedTask
+from mulin.health.tests import matrix_rows as health_matrix
 from mulin.notifications.models import Notification, NotificationPreference
 from mulin.organizations.models import OrgUnit, Person, RoleAssignment
 from mulin.organizations.tests import matrix_rows as people_matrix
@@ -242,6 +243,7 @@ ROUTES += patrol_matrix.rows(Route)
 ROUTES += roundtable_matrix.rows(Route)
 ROUTES += station_matrix.rows(Route)
 ROUTES += activity_matrix.rows(Route)
+ROUTES += health_matrix.rows(Route)
 
 # Whole namespaces covered by a dedicated test instead of one row per route.
 COVERED_NAMESPACES = {"admin": "test_admin_site_admits_only_the_system_administrator"}
@@ -276,6 +278,7 @@ def _world() -> dict[str, Any]:
         **roundtable_matrix.world(),
         **station_matrix.world(),
         **activity_matrix.world(),
+        **health_matrix.world(),
     }
 
 
@@ -294,6 +297,8 @@ def _target(cast: Cast, route: Route, role: str, which: str) -> dict[str, Any]:
         return station_matrix.target(cast, route.obj, role, which)
     if route.obj in activity_matrix.OBJECT_KINDS:
         return activity_matrix.target(cast, route.obj, role, which)
+    if route.obj in health_matrix.OBJECT_KINDS:
+        return health_matrix.target(cast, route.obj, role, which)
     community = cast.home_community[role] if which != "other" else cast.other_community(role)
     if route.obj == PERSON:
         person = cast.person(role) if which == "own" and role != ANONYMOUS else cast.plain_in(community)
@@ -381,6 +386,7 @@ def test_permission_matrix(cast, route):
             *roundtable_matrix.OBJECT_KINDS,
             *station_matrix.OBJECT_KINDS,
             *activity_matrix.OBJECT_KINDS,
+            *health_matrix.OBJECT_KINDS,
         )
         cases = zip(OBJECTS, expected, strict=True) if triple else [("-", expected)]
         for which, status in cases:

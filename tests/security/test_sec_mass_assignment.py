@@ -133,6 +133,7 @@ SUCCESSFUL: dict[tuple[str, str], tuple[str, Callable[[Cast, str], Any]]] = {
 PREPARED: dict[tuple[str, str], tuple[str, Callable[[Cast, str, dict[str, Any]], Any]]] = {
     **roster_matrix.PREPARED,
     **activity_matrix.PREPARED,
+    **people_matrix.PREPARED,
 }
 
 

@@ -6,7 +6,10 @@ Identities and the own / same-community / other-community convention are the mat
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from django.utils import timezone
 
 from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES
 
@@ -134,6 +137,11 @@ def rows(Route: Any, PERSON: str, PERSON_DETAIL: dict[str, tuple[int, int, int]]
         ),
         Route("accounts:password_forgot_reset", expect=dict.fromkeys(ROLES, 302)),
         Route("accounts:password_forgot_reset", "POST", expect=dict.fromkeys(ROLES, 302), data=empty),
+        # The same through the API: open to anyone (no credential is read), an empty body is a 400.
+        Route("api:password-forgot", "POST", expect=dict.fromkeys(ROLES, 400), data=empty, api=True),
+        Route("api:password-forgot-reset", "POST", expect=dict.fromkeys(ROLES, 400), data=empty, api=True),
+        Route("api:sms-code", "POST", expect=dict.fromkeys(ROLES, 400), data=empty, api=True),
+        Route("api:sms-token", "POST", expect=dict.fromkeys(ROLES, 400), data=empty, api=True),
         Route("api:roles", expect={role: 401 if role in OUT else 200 for role in ROLES}, api=True),
         Route("organizations:person_edit", obj=PERSON, expect=ADMINISTER),
         Route(
@@ -228,4 +236,38 @@ SUCCESSFUL: dict[tuple[str, str], tuple[str, Any]] = {
     ("api:person-role-remove", "POST"): ("street_admin", _resident_role),
     ("api:person-password-reset", "POST"): ("worker_cuiyu", _with_account),
     ("accounts:password_forgot", "POST"): (ANONYMOUS, lambda c, r: {"phone": c.people["resident_a"].phone}),
+    ("api:password-forgot", "POST"): (ANONYMOUS, lambda c, r: {"phone": c.people["resident_a"].phone}),
+    ("api:sms-code", "POST"): (ANONYMOUS, lambda c, r: {"phone": c.people["resident_a"].phone}),
+}
+
+
+def _texted_code(purpose: str, **more: str) -> Any:
+    """A live code texted to resident_a (as sms_code_request stores it), and the body that uses it."""
+
+    def prepare(cast: Any, role: str, kwargs: dict[str, Any]) -> Any:
+        from mulin.accounts.backends import phone_lookup_key
+        from mulin.accounts.models import SignInCode
+        from mulin.accounts.sms_codes import CODE_MINUTES, _digest
+
+        phone = cast.people["resident_a"].phone
+        index = phone_lookup_key(phone)
+        assert index is not None
+        SignInCode.objects.create(
+            phone_index=index,
+            purpose=purpose,
+            code_digest=_digest(index, "246810"),
+            expires_at=timezone.now() + dt.timedelta(minutes=CODE_MINUTES),
+        )
+        return kwargs, lambda: {"phone": phone, "code": "246810", **more}
+
+    return prepare
+
+
+# Write routes whose success needs a code texted first (see tests/security/test_sec_mass_assignment.py).
+PREPARED: dict[tuple[str, str], tuple[str, Any]] = {
+    ("api:sms-token", "POST"): (ANONYMOUS, _texted_code("sign_in")),
+    ("api:password-forgot-reset", "POST"): (
+        ANONYMOUS,
+        _texted_code("password_reset", new_password="Plum-Blossom-2024", new_password_again="Plum-Blossom-2024"),
+    ),
 }

@@ -86,7 +86,11 @@ def photo_clean(upload: Any, *, field: str = "photos") -> CleanPhoto:
                 return _encode(image, expected)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # Pillow refuses a header of hundreds of millions of pixels (a 20,000 × 20,000 image) before
+        # our own limit is asked: the same message as that limit, not "not a photo".
+        raise _refuse(_("The photo has too many pixels.")) from exc
+    except UnidentifiedImageError as exc:
         raise _refuse(_("This file is not a photo Mulin can accept.")) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:  # truncated or corrupt image data
         raise _refuse(_("This file is not a photo Mulin can accept.")) from exc

@@ -75,6 +75,47 @@ def test_a_bad_form_keeps_what_was_typed_and_writes_nothing(cast, client, englis
     assert PatrolLog.objects.count() == 0
 
 
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims `width` × `height` pixels (a decompression bomb if it were decoded)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    body = zlib.compress(b"\x00" * (width + 1) * 16)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("huge.png", "bomb", "照片像素过大。"),  # 20,000 × 20,000: refused from its header, never decoded
+        ("report.jpg", b"%PDF-1.4 not a photo", "请上传 JPEG 或 PNG 格式的照片。"),
+    ],
+    ids=["20000x20000", "non-image"],
+)
+def test_a_huge_image_or_a_non_image_on_the_phone_form_is_refused_with_a_clear_message(
+    cast, client, name, content, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = _png_header_only(20_000, 20_000) if content == "bomb" else content
+    client.force_login(cast.member.user)
+
+    response = client.post(
+        "/patrols/new/",
+        _form(cast.segment.pk, notes="桥下有垃圾", photos=[SimpleUploadedFile(name, data, content_type="image/png")]),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page and "桥下有垃圾" in page
+    assert (PatrolLog.objects.count(), WorkOrder.objects.count()) == (0, 0)
+
+
 def test_a_resident_may_not_open_the_patrol_form(cast, client):
     client.force_login(cast.resident.user)
 

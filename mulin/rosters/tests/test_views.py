@@ -172,6 +172,48 @@ def test_the_week_grid_holds_its_query_count_at_40_points(duty, web, django_asse
     assert many.context["grid"].shifts == 560
 
 
+def test_the_week_grid_holds_its_query_count_with_someone_on_each_of_its_560_shifts(
+    duty, web, django_assert_max_num_queries
+):
+    """40 points × 2 shifts × 7 days, every shift with a person on it (one person per point, the
+    first a party member): the people and their party membership come in the same few queries."""
+    from mulin.organizations.tests.factories import make_person
+    from mulin.rosters.models import Shift
+    from mulin.rosters.tests.factories import next_monday
+
+    _forty_points(duty)
+    week = make_week(duty.street.cuiyu, next_monday(3))
+    shifts = list(Shift.objects.filter(period=week).order_by("point_id", "starts_at"))
+    points = sorted({shift.point_id for shift in shifts})
+    people = [duty.member] + [
+        make_person(home=duty.street.cuiyu_building, full_name=f"值班员{n}") for n in range(1, len(points))
+    ]
+    on_point = dict(zip(points, people, strict=True))
+    Assignment.objects.bulk_create(
+        Assignment(
+            shift=shift,
+            person=on_point[shift.point_id],
+            starts_at=shift.starts_at,
+            ends_at=shift.ends_at,
+            source=Assignment.Source.ORGANISER,
+        )
+        for shift in shifts
+    )
+    Shift.objects.filter(period=week).update(filled=1)
+    client = web(duty.cuiyu_worker)
+    client.get(reverse("rosters:week"), {"week": week.starts_on.isoformat()})
+
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("rosters:week"), {"week": week.starts_on.isoformat()})
+
+    grid = response.context["grid"]
+    assert (grid.shifts, len(shifts), len(points)) == (560, 560, 40)
+    assert sum(len(cell.people) for row in grid.rows for day in row.cells for cell in day) == 560
+    body = response.content.decode()
+    assert body.count("with-member") == 14  # the party member's point, every half-day of the week
+    assert body.count('class="gap') == 560
+
+
 def test_the_week_exports_to_excel(duty, week, web):
     from openpyxl import load_workbook
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Collection, Sequence
+from functools import reduce
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from mulin.core.crypto import blind_index
+from mulin.core.normalizers import normalize_id_number, normalize_phone
 from mulin.organizations.models import OrgUnit, PartyMembership, Person, PersonDuplicate, Role, RoleAssignment
 from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor, scope_q, subtree_q, unit_ancestor_paths
@@ -116,6 +121,25 @@ def person_list_visible_to(actor: Actor, capability: Capability = Capability.PEO
     else:
         visible = own
     return Person.objects.filter(visible).select_related("home_unit", "party_membership__branch")
+
+
+def person_registered_with(actor: Actor, *, phone: str = "", id_number: str = "") -> Person | None:
+    """The person the actor can see who has this mobile or ID number already (also a record that
+    holds it for the street to merge), for the link beside "already registered". None for a
+    number of someone outside the actor's scope: the answer tells nothing about them."""
+    indexes: list[Q] = []
+    for name, value, normalize in (("phone", phone, normalize_phone), ("id_number", id_number, normalize_id_number)):
+        if not value:
+            continue
+        try:
+            index = blind_index(name, normalize(value))
+        except ValidationError:
+            continue
+        held = PersonDuplicate.objects.filter(field=name, value_index=index, resolved_at__isnull=True)
+        indexes += [Q(**{f"{name}_index": index}), Q(pk__in=held.values("person_id"))]
+    if not indexes:
+        return None
+    return person_list_visible_to(actor).filter(reduce(operator.or_, indexes)).order_by("pk").first()
 
 
 def _missing_phone_q() -> Q:

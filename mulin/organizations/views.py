@@ -48,7 +48,13 @@ from mulin.organizations.permissions import (
 )
 from mulin.organizations.roles import ROLE_SPECS, Capability
 from mulin.organizations.scoping import Actor
-from mulin.organizations.selectors import orgunit_list_visible_to, orgunit_list_where, person_roles, person_search
+from mulin.organizations.selectors import (
+    orgunit_list_visible_to,
+    orgunit_list_where,
+    person_registered_with,
+    person_roles,
+    person_search,
+)
 from mulin.organizations.services import (
     party_membership_set,
     person_register,
@@ -127,6 +133,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("You may not register people."))
     units = orgunit_list_where(actor, Capability.PEOPLE_MANAGE, kinds=HOME_KINDS)
     form = PersonForm(request.POST or None, units=units)
+    existing = None
     if request.method == "POST" and form.is_valid():
         try:
             # A double click or a resubmitted page posts the same one-time key: one registration.
@@ -137,7 +144,12 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
                 work=lambda: person_register(actor=actor, **form.cleaned_data),
             )
         except (ValidationError, ApplicationError) as exc:
-            form_add_errors(form, exc)
+            if isinstance(exc, ApplicationError) and exc.code == "duplicate_person":
+                # "Already registered" links to the record, which the staff member can see.
+                existing = person_registered_with(
+                    actor, phone=form.cleaned_data["phone"], id_number=form.cleaned_data["id_number"]
+                )
+            form_add_errors(form, exc)  # takes the fields it names out of cleaned_data
         else:
             if outcome.replayed:
                 messages.info(request, _("This registration had already been sent; here is the person."))
@@ -145,7 +157,7 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
                 name = outcome.value.full_name if outcome.value else ""
                 messages.success(request, _("%(name)s has been registered.") % {"name": name})
             return redirect("organizations:person", person_id=int(outcome.target_id))
-    context = {"form": form, "idempotency_key": form_key_to_show(request)}
+    context = {"form": form, "idempotency_key": form_key_to_show(request), "existing": existing}
     return render(request, "organizations/person_form.html", context)
 
 

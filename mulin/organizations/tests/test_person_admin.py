@@ -349,3 +349,41 @@ def test_api_party_membership_refuses_a_branch_of_another_community(world):
 
     assert response.status_code == 400
     assert not PartyMembership.objects.filter(person=resident).exists()
+
+
+# --- "already registered" links to the record (issue 9, defect 6) ---------------------------------
+
+
+def _register(client: Client, street, **fields: str):  # type: ignore[no-untyped-def]
+    data = {"full_name": "重复登记", "home_unit": street.nanyuan_building.pk, "phone": "", "id_number": "", **fields}
+    return client.post(reverse("organizations:person_create"), data)
+
+
+@pytest.mark.parametrize("field", ["phone", "id_number"])
+def test_already_registered_links_to_the_existing_record_once(world, english, field):
+    resident = world["resident"]
+    before = Person.objects.count()
+
+    response = _register(_web(world["worker"]), world["street"], **{field: getattr(resident, field)})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("This person is already registered.") == 1
+    link = reverse("organizations:person", kwargs={"person_id": resident.pk})
+    assert f'href="{link}"' in page
+    assert "Open the record of 王秀英" in page
+    assert Person.objects.count() == before
+
+
+def test_the_registered_person_is_found_only_within_the_actors_scope(world):
+    from mulin.organizations.selectors import person_registered_with
+    from mulin.organizations.tests.factories import actor
+
+    nanyuan_worker = actor(world["worker"])
+    cuiyu, resident = world["cuiyu"], world["resident"]
+
+    assert person_registered_with(nanyuan_worker, phone=resident.phone) == resident
+    assert person_registered_with(nanyuan_worker, id_number=resident.id_number) == resident
+    assert person_registered_with(nanyuan_worker, phone=cuiyu.phone, id_number=cuiyu.id_number) is None
+    assert person_registered_with(nanyuan_worker, phone="not a number") is None
+    assert person_registered_with(nanyuan_worker) is None

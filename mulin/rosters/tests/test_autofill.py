@@ -173,6 +173,8 @@ def test_the_problem_is_read_from_the_roster_with_availability_absence_and_kept_
     assert len(by_id[people[2].pk].away) == 3
     assert by_id[duty.member.pk].is_member is True
     assert by_id[duty.member.pk].kept_per_week == {0: 1}
+    # Nobody who has not signed 翠玉's pledge is put on duty, nor anyone of another community.
+    assert duty.resident.pk not in by_id and duty.nanyuan_volunteer.pk not in by_id
 
 
 @pytest.mark.django_db

@@ -55,6 +55,25 @@ def test_a_swap_exchange_puts_each_on_the_others_shift(duty, signed):
     assert set(active.values_list("source", flat=True)) == {"swap"}
 
 
+def test_a_swap_to_someone_without_a_signed_pledge_changes_nothing(duty, signed):
+    # 翠玉's resident has not signed the pledge: they cannot take duty through a swap either.
+    mine = shift_sign_up(actor=actor(duty.volunteer), shift=shift_at(duty.point, signed.starts_on, 7))
+    try:
+        request = duty_request_swap(actor=actor(duty.volunteer), assignment=mine, substitute=duty.resident)
+    except StateConflict as refused_at_once:
+        assert refused_at_once.code == "pledge_missing"
+        assert DutyRequest.objects.count() == 0
+    else:
+        with pytest.raises(StateConflict) as refused:
+            duty_request_approve(actor=actor(duty.cuiyu_worker), request=request)
+        request.refresh_from_db()
+        assert (refused.value.code, request.status) == ("pledge_missing", "pending")
+
+    mine.refresh_from_db()
+    assert mine.status == "assigned"
+    assert not Assignment.objects.filter(person=duty.resident).exists()
+
+
 def test_a_swap_that_would_double_book_the_substitute_changes_nothing(duty, signed):
     mine = shift_sign_up(actor=actor(duty.volunteer), shift=shift_at(duty.point, signed.starts_on, 7))
     shift_sign_up(actor=actor(duty.member), shift=shift_at(duty.point2, signed.starts_on, 7))

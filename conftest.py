@@ -88,3 +88,29 @@ def module_cast(module_transaction):  # type: ignore[no-untyped-def]
     ensure_default_categories(WishCategory)
     ensure_default_rules(PointRule)
     return presign(build_cast(build_street()))
+
+
+@pytest.fixture(scope="session")
+def _daguan_snapshot(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The demo street built once per test process (about a minute) and kept as a table snapshot."""
+    from mulin.core.tests.db_snapshot import snapshot_of
+    from mulin.demo.seed import build_daguan
+
+    with django_db_blocker.unblock():
+        return snapshot_of(build_daguan)
+
+
+@pytest.fixture
+def daguan(request, _daguan_snapshot):  # type: ignore[no-untyped-def]
+    """The Daguan demo street, as `build_daguan()` leaves it, restored in a second from the snapshot.
+
+    Works with `db` (restored inside the test's transaction, rolled back with it) and with
+    `transactional_db` (committed, so a live server sees it; flushed afterwards). Asks for `db`
+    unless the test already has `transactional_db`."""
+    from mulin.organizations.models import OrgUnit
+
+    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+        request.getfixturevalue("db")
+    _daguan_snapshot.restore()
+    cache.clear()
+    return {unit.name: unit for unit in OrgUnit.objects.order_by("path")}

@@ -72,12 +72,12 @@ def demo_mode(transactional_db, settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def demo_street(demo_mode):  # type: ignore[no-untyped-def]
-    """The Daguan demo street, committed so that the live server's thread sees it; demo accounts sign
-    in without a second factor. transactional_db empties the tables afterwards."""
-    from mulin.demo.seed import build_daguan
-
-    return build_daguan()
+def demo_street(demo_mode, daguan):  # type: ignore[no-untyped-def]
+    """The Daguan demo street, committed so that the live server's thread sees it (restored from the
+    snapshot the root conftest builds once per test process; each test gets it as built, so a journey
+    that changes a demo account's password does not break the next); demo accounts sign in without a
+    second factor. transactional_db empties the tables afterwards."""
+    return daguan
 
 
 @pytest.fixture

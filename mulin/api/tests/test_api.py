@@ -223,16 +223,14 @@ def test_me_shows_person_masked_roles_and_scopes(api_client, street, worker):
     assert body["demo_account"] is False
 
 
-def test_me_for_every_demo_account(api_client, settings):
-    from mulin.demo import daguan
-    from mulin.demo.seed import build_daguan
+def test_me_for_every_demo_account(daguan, api_client, settings):
+    from mulin.demo import daguan as street
 
     settings.MULIN_DEMO = True  # demo accounts skip the second factor only in demo mode
-    build_daguan()
 
-    for phone, name, role, unit_name, _compound, _extra in daguan.DEMO_ACCOUNTS:
+    for phone, name, role, unit_name, _compound, _extra in street.DEMO_ACCOUNTS:
         token = api_client.post(
-            "/api/v1/auth/token/", {"phone": phone, "password": daguan.DEMO_PASSWORD}, format="json"
+            "/api/v1/auth/token/", {"phone": phone, "password": street.DEMO_PASSWORD}, format="json"
         )
         assert token.status_code == 200, (phone, token.content)
         me = api_client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {token.json()['token']}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from mulin.demo.seed import build_daguan
 from mulin.organizations.scoping import Actor
 from mulin.patrols.demo import seed_demo_patrols
 from mulin.patrols.models import Campaign, PatrolLog, River, Segment, SegmentClaim
@@ -15,9 +14,8 @@ from mulin.workorders.models import WorkOrder
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
-def test_demo_street_has_its_rivers_and_claims_and_a_second_run_adds_nothing(settings, tmp_path):
+def test_demo_street_has_its_rivers_and_claims_and_a_second_run_adds_nothing(daguan, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
-    build_daguan()
 
     assert sorted(River.objects.values_list("name", "folk_chief__full_name")) == [
         ("上塘河", "汪孙聚"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from mulin.demo.seed import build_daguan
 from mulin.organizations.scoping import Actor
 from mulin.rosters.autofill import greedy, solve
 from mulin.rosters.demo import seed_demo_rosters
@@ -16,9 +15,8 @@ from mulin.rosters.services.autofill import problem_for
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
-def test_demo_cuiyu_duty_and_the_autofill_acceptance(settings, tmp_path):
+def test_demo_cuiyu_duty_and_the_autofill_acceptance(daguan, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
-    build_daguan()
 
     points = list(DutyPoint.objects.order_by("name").values_list("name", flat=True))
     assert points == ["翠玉苑1号投放点", "翠玉苑2号投放点", "集翠源1号投放点", "集翠源2号投放点"]

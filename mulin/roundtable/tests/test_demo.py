@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from mulin.demo.seed import build_daguan
 from mulin.organizations.scoping import Actor
 from mulin.roundtable.demo import seed_demo_roundtable
 from mulin.roundtable.models import Decision, Meeting, Topic
@@ -15,9 +14,8 @@ from mulin.roundtable.models import Decision, Meeting, Topic
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
-def test_the_green_belt_case_end_to_end_and_topics_at_every_level(settings, tmp_path):
+def test_the_green_belt_case_end_to_end_and_topics_at_every_level(daguan, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
-    build_daguan()
 
     belt = Topic.objects.get(title__startswith="南八苑党建驿站边绿化带")
     assert (belt.status, belt.rating_average, belt.raised_by.full_name) == ("closed", Decimal("4.60"), "王秀英")

@@ -354,14 +354,12 @@ def test_a_resident_sees_no_one_elses_phone_anywhere(street, client, api_client)
 
 
 @pytest.mark.slow
-def test_demo_resident_sees_no_one_elses_phone_anywhere_in_the_demo_street(client, settings):
+def test_demo_resident_sees_no_one_elses_phone_anywhere_in_the_demo_street(daguan, client, settings):
     """The same crawl over the whole demo street (thousands of people, and whatever later
     modules add to the demo: wishes, activities …), as the demo resident 王秀英."""
-    from mulin.demo import daguan
-    from mulin.demo.seed import build_daguan
+    from mulin.demo.daguan import DEMO_ACCOUNTS
 
-    build_daguan()
-    phone = next(account[0] for account in daguan.DEMO_ACCOUNTS if account[2] == "resident")
+    phone = next(account[0] for account in DEMO_ACCOUNTS if account[2] == "resident")
     resident = Person.objects.get(phone_index=_index(phone))
     _signed_in(client, resident)
 

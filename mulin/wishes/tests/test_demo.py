@@ -15,9 +15,8 @@ from mulin.wishes.stats import wish_rollup_reconcile
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
-def test_demo_street_has_a_believable_wall_and_a_second_run_adds_nothing(settings, tmp_path):
+def test_demo_street_has_a_believable_wall_and_a_second_run_adds_nothing(daguan, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
-    build_daguan()
 
     counts = dict(Wish.objects.values_list("status").annotate(n=Count("id")))
     assert set(counts) == set(Wish.Status.values)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from mulin.demo.seed import build_daguan
 from mulin.organizations.scoping import Actor
 from mulin.workorders.demo import seed_demo_workorders
 from mulin.workorders.models import ExternalDepartment, WorkOrder
@@ -12,9 +11,8 @@ from mulin.workorders.models import ExternalDepartment, WorkOrder
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
-def test_demo_street_has_work_orders_in_every_state_and_a_second_run_adds_nothing(settings, tmp_path):
+def test_demo_street_has_work_orders_in_every_state_and_a_second_run_adds_nothing(daguan, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
-    build_daguan()
 
     statuses = set(WorkOrder.objects.values_list("status", flat=True))
     assert set(WorkOrder.Status.values) <= statuses

@@ -32,15 +32,11 @@ def test_everyone_who_came_to_a_past_health_day_was_measured_once(street, refere
 
 
 @pytest.mark.slow
-def test_on_the_demo_street_the_pharmacy_measured_120_person_times_and_wang_xiuying_has_a_chart(settings, tmp_path):
+def test_on_the_demo_street_the_pharmacy_measured_120_person_times_and_wang_xiuying_has_a_chart(daguan):
     from django.test import Client
 
-    from mulin.demo.seed import build_daguan
     from mulin.health.demo import RESIDENT_PHONE, _by_phone
     from mulin.web.tests.cast import sign_in
-
-    settings.MEDIA_ROOT = str(tmp_path)
-    build_daguan()
 
     assert HealthCheck.objects.count() >= 120
     resident = _by_phone(RESIDENT_PHONE)

@@ -11,7 +11,6 @@ import pytest
 
 from mulin.core.crypto import blind_index
 from mulin.core.models import AuditEvent
-from mulin.demo.seed import build_daguan
 from mulin.notifications.models import Notification
 from mulin.organizations.exports import people_export
 from mulin.organizations.imports import people_import
@@ -33,15 +32,8 @@ NANYUAN_SECRETARY = "13800000002"  # 周丽华, 南苑社区
 
 
 @pytest.fixture(scope="module")
-def demo(module_transaction, tmp_path_factory):  # type: ignore[no-untyped-def]
-    from django.conf import settings
-
-    previous = settings.MEDIA_ROOT
-    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
-    try:
-        build_daguan()
-    finally:
-        settings.MEDIA_ROOT = previous
+def demo(module_transaction, _daguan_snapshot):  # type: ignore[no-untyped-def]
+    _daguan_snapshot.restore()  # the demo street (conftest.py), inside the module's transaction
     units = {unit.name: unit for unit in OrgUnit.objects.filter(name__in=["南七苑3幢", "翠玉社区第二党支部"])}
     # An elderly resident registered by name only (the add-person form allows it), and a 南苑
     # resident whose party branch is another community's.

@@ -11,4 +11,10 @@ urlpatterns = [
     path("activities/<int:activity_id>/signup/", apis.ActivitySignupApi.as_view(), name="activity-signup"),
     path("activities/<int:activity_id>/checkin/", apis.ActivityCheckInApi.as_view(), name="activity-checkin"),
     path("activities/<int:activity_id>/attendance/", apis.ActivityAttendanceApi.as_view(), name="activity-attendance"),
+    path("activities/series/<int:series_id>/", apis.ActivitySeriesApi.as_view(), name="activity-series"),
+    path(
+        "activities/series/<int:series_id>/cancel/",
+        apis.ActivitySeriesCancelApi.as_view(),
+        name="activity-series-cancel",
+    ),
 ]

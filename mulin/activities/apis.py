@@ -15,18 +15,33 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mulin.activities.forms import split_repeat
 from mulin.activities.models import Activity, ActivityType
-from mulin.activities.permissions import access_activity_by_id, ensure_can_manage_activity
-from mulin.activities.selectors import activity_list_visible_to, activity_type_list, attendance_of, signup_list
+from mulin.activities.permissions import access_activity_by_id, access_series_by_id, ensure_can_manage_activity
+from mulin.activities.selectors import (
+    activity_list_visible_to,
+    activity_type_list,
+    attendance_of,
+    series_activity_list,
+    signup_list,
+)
 from mulin.activities.serializers import (
     ActivityCreateSerializer,
     ActivitySerializer,
+    ActivitySeriesSerializer,
     ActivityTypeSerializer,
     AttendanceSerializer,
     CheckInSerializer,
     SignupSerializer,
 )
-from mulin.activities.services import activity_check_in, activity_create, activity_sign_up, activity_sign_up_cancel
+from mulin.activities.services import (
+    activity_check_in,
+    activity_create,
+    activity_series_cancel,
+    activity_series_create,
+    activity_sign_up,
+    activity_sign_up_cancel,
+)
 from mulin.organizations.middleware import ActorMixin
 from mulin.organizations.models import OrgUnit
 from mulin.stations.permissions import access_room_by_id
@@ -63,7 +78,7 @@ class ActivityListApi(ActorMixin, generics.ListAPIView):
 
     @extend_schema(
         operation_id="activities_create",
-        summary="Create an activity for a unit I organise for (a station room is asked for at once)",
+        summary="Create an activity (or, with `repeat`, a series: the first one is returned) for a unit I organise for",
         request=ActivityCreateSerializer,
         responses={201: ActivitySerializer, **ERRORS, 409: OpenApiResponse(description="The room is taken.")},
     )
@@ -79,7 +94,14 @@ class ActivityListApi(ActorMixin, generics.ListAPIView):
             raise ValidationError({"host": [_("Choose a unit you organise for.")]})
         room_id = data.pop("room", None)
         room = access_room_by_id(self.actor, room_id) if room_id else None
-        activity = activity_create(actor=self.actor, type=activity_type, host=host, room=room, **data)
+        repeat, data = split_repeat(data)
+        if repeat is None:
+            activity = activity_create(actor=self.actor, type=activity_type, host=host, room=room, **data)
+        else:
+            series = activity_series_create(
+                actor=self.actor, type=activity_type, host=host, room=room, **repeat, **data
+            )
+            activity = Activity.objects.filter(series=series).order_by("starts_at").first()  # type: ignore[assignment]
         return Response(ActivitySerializer(_reloaded(self.actor, activity)).data, status=status.HTTP_201_CREATED)
 
 
@@ -157,3 +179,33 @@ class ActivityAttendanceApi(ActorMixin, APIView):
             "people": list(signup_list(activity)),
         }
         return Response(AttendanceSerializer(data).data)
+
+
+def _series_body(actor: Any, series: Any) -> Any:
+    """The series with the activities of it the caller sees (the selector is scoped; the relation is not)."""
+    series.activities_seen = list(series_activity_list(actor, series.pk))
+    return ActivitySeriesSerializer(series).data
+
+
+class ActivitySeriesApi(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="activities_series_get",
+        summary="A repeating activity: its rule and the activities of it I see",
+        responses={200: ActivitySeriesSerializer, 404: ERRORS[404]},
+    )
+    def get(self, request: Request, series_id: int) -> Response:
+        series = access_series_by_id(self.actor, series_id)
+        return Response(_series_body(self.actor, series))
+
+
+class ActivitySeriesCancelApi(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="activities_series_cancel",
+        summary="Cancel the coming activities of a series (everyone signed up is told)",
+        request=None,
+        responses={200: ActivitySeriesSerializer, **ERRORS, **CONFLICT},
+    )
+    def post(self, request: Request, series_id: int) -> Response:
+        series = access_series_by_id(self.actor, series_id)
+        activity_series_cancel(actor=self.actor, series=series)
+        return Response(_series_body(self.actor, series))

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mulin.activities.models import DESCRIPTION_MAX, TITLE_MAX, Activity, ActivityType
+from mulin.activities.models import DESCRIPTION_MAX, TITLE_MAX, Activity, ActivitySeries, ActivityType
 from mulin.organizations.models import OrgUnit
 from mulin.stations.models import Room
 
@@ -38,8 +38,26 @@ class ActivityForm(forms.Form):
     description = forms.CharField(
         label=_("What happens"), max_length=DESCRIPTION_MAX, required=False, widget=forms.Textarea
     )
+    repeat = forms.ChoiceField(
+        label=_("Repeats"), choices=[("", _("Does not repeat")), *ActivitySeries.Repeat.choices], required=False
+    )
+    interval = forms.IntegerField(
+        label=_("Every how many weeks or months"), min_value=1, max_value=12, initial=1, required=False
+    )
+    count = forms.IntegerField(label=_("How many times in all"), min_value=2, max_value=24, initial=12, required=False)
 
     def __init__(self, *args: Any, hosts: list[OrgUnit], rooms: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["host"].queryset = OrgUnit.objects.filter(pk__in=[h.pk for h in hosts]).order_by("path")  # type: ignore[attr-defined]
         self.fields["room"].queryset = rooms  # type: ignore[attr-defined]
+
+
+def split_repeat(data: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """The form's (or the API body's) repeat fields apart from the activity's: None when it does
+    not repeat."""
+    data = dict(data)
+    repeat = data.pop("repeat", "") or ""
+    interval, count = data.pop("interval", None), data.pop("count", None)
+    if not repeat:
+        return None, data
+    return {"repeat": repeat, "interval": interval or 1, "count": count or 12}, data

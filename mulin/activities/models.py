@@ -41,6 +41,47 @@ class ActivityType(BaseModel):
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh_hans
 
 
+class ActivitySeries(BaseModel):
+    """A repeating activity (every month's theme party day): how it repeats, and the activities
+    made from it at once (each is an ordinary activity with its own sign-ups and room booking)."""
+
+    class Repeat(models.TextChoices):
+        WEEKLY = "weekly", _("Every week")
+        MONTHLY_DATE = "monthly_date", _("Every month on the same date")
+        MONTHLY_WEEKDAY = "monthly_weekday", _("Every month on the same weekday (e.g. the second Tuesday)")
+
+    repeat = models.CharField(_("repeats"), max_length=16, choices=Repeat)
+    interval = models.PositiveSmallIntegerField(_("every how many"), default=1)
+    count = models.PositiveSmallIntegerField(_("how many times"))
+    # The same rule as an RFC 5545 RRULE (dateutil), for calendars.
+    rule = models.CharField(max_length=120, editable=False)
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    host = models.ForeignKey(
+        "organizations.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("host")
+    )
+    host_path = models.CharField(max_length=84, editable=False)
+    created_by = models.ForeignKey(
+        "organizations.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("activity series")
+        verbose_name_plural = _("activity series")
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gte=2, count__lte=24), name="activityseries_count_range"),
+            models.CheckConstraint(
+                condition=Q(interval__gte=1, interval__lte=12), name="activityseries_interval_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:series", args=[self.pk])
+
+
 class Activity(BaseModel):
     """One activity at one time and place, with its places and sign-ups."""
 
@@ -80,6 +121,9 @@ class Activity(BaseModel):
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PUBLISHED)
     created_by = models.ForeignKey(
         "organizations.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    series = models.ForeignKey(
+        ActivitySeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
     )
 
     class Meta:

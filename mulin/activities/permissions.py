@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from mulin.activities.models import Activity
+from mulin.activities.models import Activity, ActivitySeries
 from mulin.activities.selectors import activity_list_visible_to
 from mulin.organizations.models import OrgUnit
 from mulin.organizations.roles import Capability
@@ -57,3 +57,17 @@ def can_join_activity(actor: Actor, activity: Activity) -> bool:
 def ensure_can_join_activity(actor: Actor, activity: Activity) -> None:
     if not can_join_activity(actor, activity):
         raise PermissionDenied(_("You may not sign up for this activity."))
+
+
+def access_series_by_id(actor: Actor, series_id: int | str) -> ActivitySeries:
+    """The series if the actor sees one of its activities (or organises for its host); 404 otherwise."""
+    try:
+        pk = int(series_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    series = ActivitySeries.objects.select_related("host").filter(pk=pk).first()
+    if series is None or not (
+        can_organise_for(actor, series.host) or activity_list_visible_to(actor).filter(series_id=pk).exists()
+    ):
+        raise Http404
+    return series

@@ -90,3 +90,8 @@ def host_choices(actor: Actor) -> list[OrgUnit]:
         grant.unit_id for grant in actor.grants if Capability.ACTIVITY_ORGANISE in ROLE_SPECS[grant.role].capabilities
     ]
     return list(OrgUnit.objects.filter(pk__in=ids).order_by("path"))
+
+
+def series_activity_list(actor: Actor, series_id: int) -> QuerySet[Activity]:
+    """The activities of a series the actor sees (as `activity_list_visible_to`), in date order."""
+    return activity_list_visible_to(actor).filter(series_id=series_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from mulin.activities.models import DESCRIPTION_MAX, TITLE_MAX, Activity, ActivityType, Signup
+from mulin.activities.models import DESCRIPTION_MAX, TITLE_MAX, Activity, ActivitySeries, ActivityType, Signup
 
 
 class ActivityTypeSerializer(serializers.ModelSerializer):
@@ -48,6 +48,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "places_left",
             "status",
             "my_status",
+            "series",
         ]
         read_only_fields = fields
 
@@ -66,6 +67,13 @@ class ActivityCreateSerializer(serializers.Serializer):
     room = serializers.IntegerField(min_value=1, max_value=2_147_483_647, required=False, allow_null=True)
     address = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     description = serializers.CharField(max_length=DESCRIPTION_MAX, required=False, allow_blank=True, default="")
+    repeat = serializers.ChoiceField(
+        choices=ActivitySeries.Repeat.choices,
+        required=False,
+        help_text="Make a series: every week, every month on the same date, or on the same weekday.",
+    )
+    interval = serializers.IntegerField(min_value=1, max_value=12, required=False, help_text="Every how many.")
+    count = serializers.IntegerField(min_value=2, max_value=24, required=False, help_text="How many in all.")
 
 
 class SignupSerializer(serializers.ModelSerializer):
@@ -95,3 +103,14 @@ class AttendanceSerializer(serializers.Serializer):
     confirmed = serializers.IntegerField()
     rate = serializers.FloatField(allow_null=True)
     people = AttendeeSerializer(many=True)
+
+
+class ActivitySeriesSerializer(serializers.ModelSerializer):
+    """A repeating activity, with its `rule` (RFC 5545 RRULE) and the activities the caller sees."""
+
+    activities = ActivitySerializer(many=True, read_only=True, source="activities_seen")
+
+    class Meta:
+        model = ActivitySeries
+        fields = ["id", "title", "repeat", "interval", "count", "rule", "cancelled_at", "activities"]
+        read_only_fields = fields

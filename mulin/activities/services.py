@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday  # type: ignore[import-untyped]  # no stubs installed
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mulin.activities.models import DESCRIPTION_MAX, TITLE_MAX, Activity, ActivityType, Signup
+from mulin.activities.models import DESCRIPTION_MAX, TITLE_MAX, Activity, ActivitySeries, ActivityType, Signup
 from mulin.activities.permissions import (
     ensure_can_join_activity,
     ensure_can_manage_activity,
@@ -90,6 +91,7 @@ def activity_create(
     address: str = "",
     description: str = "",
     now: dt.datetime | None = None,
+    series: ActivitySeries | None = None,
 ) -> Activity:
     """Create an activity hosted by `host`. In a station room, the room is asked for at the same
     time (confirmed at once for the station's staff, otherwise waiting for their approval); a
@@ -141,6 +143,7 @@ def activity_create(
         ends_at=ends_at,
         capacity=int(capacity),
         created_by=actor.person,
+        series=series,
     )
     _audit("created", actor, activity)
     return activity
@@ -305,3 +308,123 @@ def activity_tick(*, actor: Actor, activity: Activity, signup: Signup, now: dt.d
         _audit("ticked", actor, activity, signup=signup.pk)
     signup.refresh_from_db()
     return signup
+
+
+# --- Series ------------------------------------------------------------------------------------
+
+SERIES_MAX = 24
+R = ActivitySeries.Repeat
+
+
+def series_rule(*, repeat: str, interval: int, count: int, first: dt.datetime) -> rrule:
+    """The dateutil rule of a series starting at `first` (local time). Monthly by date needs a day
+    up to the 28th, so that no month is skipped; by weekday, the fifth weekday means the last."""
+    if repeat not in R.values:
+        raise ValidationError({"repeat": [_("Choose how the activity repeats.")]})
+    if not 1 <= int(interval) <= 12:
+        raise ValidationError({"interval": [_("Enter a number from %(low)s to %(high)s.") % {"low": 1, "high": 12}]})
+    if not 2 <= int(count) <= SERIES_MAX:
+        raise ValidationError(
+            {"count": [_("A series has from %(low)s to %(high)s activities.") % {"low": 2, "high": SERIES_MAX}]}
+        )
+    local = timezone.localtime(first)
+    if repeat == R.WEEKLY:
+        return rrule(WEEKLY, dtstart=local, interval=int(interval), count=int(count))
+    if repeat == R.MONTHLY_DATE:
+        if local.day > 28:
+            raise ValidationError(
+                {"repeat": [_("Not every month has this date: start on the 28th or earlier, or repeat by weekday.")]}
+            )
+        return rrule(MONTHLY, dtstart=local, interval=int(interval), count=int(count), bymonthday=local.day)
+    nth = (local.day - 1) // 7 + 1
+    return rrule(
+        MONTHLY,
+        dtstart=local,
+        interval=int(interval),
+        count=int(count),
+        byweekday=weekday(local.weekday())(nth if nth <= 4 else -1),
+    )
+
+
+@transaction.atomic
+def activity_series_create(
+    *,
+    actor: Actor,
+    repeat: str,
+    interval: int = 1,
+    count: int,
+    type: ActivityType,
+    title: str,
+    host: OrgUnit,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int,
+    audience: str = A.EVERYONE,
+    room: Room | None = None,
+    address: str = "",
+    description: str = "",
+) -> ActivitySeries:
+    """Create a repeating activity and all its activities at once, each booking its room. Nothing
+    is written when any one is refused (a room taken on one date names that date)."""
+    ensure_can_organise_for(actor, host)
+    rule = series_rule(repeat=repeat, interval=interval, count=count, first=starts_at)
+    title = clean_text(
+        title, field="title", max_length=TITLE_MAX, required=True, message=_("Give the activity a title.")
+    )
+    series = ActivitySeries.objects.create(
+        repeat=repeat,
+        interval=int(interval),
+        count=int(count),
+        rule=str(rule).splitlines()[-1].removeprefix("RRULE:"),
+        title=title,
+        host=host,
+        host_path=host.path,
+        created_by=actor.person,
+    )
+    length = ends_at - starts_at
+    for start in rule:
+        try:
+            activity_create(
+                actor=actor,
+                type=type,
+                title=title,
+                host=host,
+                starts_at=start,
+                ends_at=start + length,
+                capacity=capacity,
+                audience=audience,
+                room=room,
+                address=address,
+                description=description,
+                series=series,
+            )
+        except ApplicationError as exc:
+            raise exc.__class__(
+                _("On %(day)s: %(reason)s") % {"day": f"{start:%Y-%m-%d}", "reason": exc.message}, code=exc.code
+            ) from exc
+    _series_audit("series_created", actor, series, count=series.count)
+    return series
+
+
+@transaction.atomic
+def activity_series_cancel(*, actor: Actor, series: ActivitySeries, now: dt.datetime | None = None) -> int:
+    """Cancel the activities of a series that have not started (everyone signed up is told, rooms
+    let go); those already held stay. Returns how many were cancelled."""
+    ensure_can_organise_for(actor, series.host)
+    now = now or timezone.now()
+    if not ActivitySeries.objects.filter(pk=series.pk, cancelled_at__isnull=True).update(cancelled_at=now):
+        raise StateConflict(_("This series is already cancelled."), code="series_cancel_conflict")
+    upcoming = list(
+        Activity.objects.filter(series=series, status=Activity.Status.PUBLISHED, starts_at__gt=now).order_by(
+            "starts_at"
+        )
+    )
+    for activity in upcoming:
+        activity_cancel(actor=actor, activity=activity)
+    _series_audit("series_cancelled", actor, series, cancelled=len(upcoming))
+    series.refresh_from_db()
+    return len(upcoming)
+
+
+def _series_audit(verb: str, actor: Actor, series: ActivitySeries, **data: Any) -> None:
+    audit_record(verb=f"activities.{verb}", actor=actor.person, target=series, scope_path=series.host_path, data=data)

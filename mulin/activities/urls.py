@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:activity_id>/checkin/", views.checkin_view, name="checkin"),
     path("<int:activity_id>/attendance/", views.attendance_view, name="attendance"),
     path("<int:activity_id>/attendance/<int:signup_id>/tick/", views.tick_view, name="tick"),
+    path("series/<int:series_id>/", views.series_view, name="series"),
+    path("series/<int:series_id>/cancel/", views.series_cancel_view, name="series_cancel"),
 ]

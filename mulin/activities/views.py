@@ -4,6 +4,8 @@ attendance list where names are ticked. Thin: parse, call one selector or servic
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -13,18 +15,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mulin.activities.forms import ActivityForm
+from mulin.activities.forms import ActivityForm, split_repeat
 from mulin.activities.models import Signup
 from mulin.activities.permissions import (
     access_activity_by_id,
+    access_series_by_id,
     can_join_activity,
     can_manage_activity,
+    can_organise_for,
     ensure_can_manage_activity,
 )
 from mulin.activities.selectors import (
     activity_list_visible_to,
     attendance_of,
     host_choices,
+    series_activity_list,
     signup_list,
     signup_of,
 )
@@ -33,6 +38,8 @@ from mulin.activities.services import (
     activity_cancel,
     activity_check_in,
     activity_create,
+    activity_series_cancel,
+    activity_series_create,
     activity_sign_up,
     activity_sign_up_cancel,
     activity_tick,
@@ -67,13 +74,17 @@ def activity_create_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("You do not organise activities for any unit."))
     form = ActivityForm(request.POST or None, hosts=hosts, rooms=room_list_bookable_by(actor))
     if request.method == "POST" and form.is_valid():
+        repeat, fields = split_repeat(form.cleaned_data)
         try:
-            activity = activity_create(actor=actor, **form.cleaned_data)
+            if repeat is None:
+                created: Any = activity_create(actor=actor, **fields)
+            else:
+                created = activity_series_create(actor=actor, **repeat, **fields)
         except (ValidationError, ApplicationError) as exc:
             form_add_errors(form, exc)
         else:
             messages.success(request, _("The activity is published."))
-            return redirect(activity)
+            return redirect(created)
     status = 400 if request.method == "POST" else 200
     return render(request, "activities/activity_form.html", {"form": form}, status=status)
 
@@ -205,3 +216,34 @@ def tick_view(request: HttpRequest, activity_id: int, signup_id: int) -> HttpRes
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("activities:attendance", activity_id=activity.pk)
+
+
+@require_safe
+def series_view(request: HttpRequest, series_id: int) -> HttpResponse:
+    """A repeating activity: how it repeats and its activities (the ones the reader sees)."""
+    actor = request_actor(request)
+    series = access_series_by_id(actor, series_id)
+    return render(
+        request,
+        "activities/series_detail.html",
+        {
+            "series": series,
+            "activities": list(series_activity_list(actor, series.pk)),
+            "can_manage": can_organise_for(actor, series.host),
+        },
+    )
+
+
+@require_POST
+def series_cancel_view(request: HttpRequest, series_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    series = access_series_by_id(actor, series_id)
+    try:
+        cancelled = activity_series_cancel(actor=actor, series=series)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The series is cancelled: %(n)s coming activities, everyone signed up told.") % {"n": cancelled}
+        )
+    return redirect(series)

@@ -15,16 +15,17 @@ from typing import Any
 
 from django.utils import timezone
 
-from mulin.activities.models import Activity, Signup
-from mulin.activities.services import QR_PURPOSE, activity_sign_up
+from mulin.activities.models import Activity, ActivitySeries, ActivityType, Signup
+from mulin.activities.services import QR_PURPOSE, activity_series_create, activity_sign_up
 from mulin.activities.tests.factories import make_activity, soon
 from mulin.core.qrcodes import qr_token
 from mulin.organizations.models import OrgUnit
 from mulin.organizations.scoping import actor_for_person
+from mulin.organizations.tests.factories import SYSTEM
 from mulin.web.tests.cast import ANONYMOUS, DISABLED, ROLES, Cast
 
-ACTIVITY, SIGNUP = "activity", "activity_signup"
-OBJECT_KINDS = frozenset({ACTIVITY, SIGNUP})
+ACTIVITY, SIGNUP, SERIES = "activity", "activity_signup", "activity_series"
+OBJECT_KINDS = frozenset({ACTIVITY, SIGNUP, SERIES})
 
 OUT = frozenset({ANONYMOUS, DISABLED})
 SIGNED_IN = frozenset(ROLES) - OUT
@@ -134,6 +135,10 @@ def rows(Route: Any) -> list[Any]:
         Route("api:activity-signup", "DELETE", obj=ACTIVITY, expect=_seen(409, api=True), api=True),
         Route("api:activity-checkin", "POST", obj=ACTIVITY, expect=_seen(409, api=True), data=code, api=True),
         Route("api:activity-attendance", obj=ACTIVITY, expect=_run(200, api=True), api=True),
+        Route("activities:series", obj=SERIES, expect=_seen(200)),
+        Route("activities:series_cancel", "POST", obj=SERIES, expect=_run(302)),
+        Route("api:activity-series", obj=SERIES, expect=_seen(200, api=True), api=True),
+        Route("api:activity-series-cancel", "POST", obj=SERIES, expect=_run(200, api=True), api=True),
     ]
 
 
@@ -141,6 +146,22 @@ def target(cast: Cast, kind: str, role: str, which: str) -> dict[str, Any]:
     """URL arguments of a fresh activity for the identity's or the other community (and, for
     ticking, a sign-up of a resident there)."""
     community = cast.home_community[role] if which != "other" else cast.other_community(role)
+    if kind == SERIES:
+        start, end = soon(days=6)
+        series = activity_series_create(
+            actor=SYSTEM,
+            repeat="weekly",
+            count=2,
+            type=ActivityType.objects.get(code="theme-party-day"),
+            title="矩阵系列",
+            host=_branch_of(cast, community),
+            starts_at=start,
+            ends_at=end,
+            capacity=5,
+            audience=Activity.Audience.COMMUNITY,
+            address="矩阵地址",
+        )
+        return {"series_id": series.pk}
     activity = make_activity(
         _branch_of(cast, community), title="矩阵主题党日", audience=Activity.Audience.COMMUNITY, capacity=5
     )
@@ -154,6 +175,7 @@ def world() -> dict[str, Any]:
     """What a refused request to these routes must not change."""
     return {
         "activities": sorted(Activity.objects.values_list("pk", "status", "confirmed_count")),
+        "series": sorted(ActivitySeries.objects.values_list("pk", "cancelled_at")),
         "signups": sorted(Signup.objects.values_list("pk", "status", "checked_in_at")),
     }
 

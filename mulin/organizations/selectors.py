@@ -123,7 +123,9 @@ def person_list_visible_to(actor: Actor, capability: Capability = Capability.PEO
     return Person.objects.filter(visible).select_related("home_unit", "party_membership__branch")
 
 
-def person_registered_with(actor: Actor, *, phone: str = "", id_number: str = "") -> Person | None:
+def person_registered_with(
+    actor: Actor, *, phone: str = "", id_number: str = "", exclude: Person | None = None
+) -> Person | None:
     """The person the actor can see who has this mobile or ID number already (also a record that
     holds it for the street to merge), for the link beside "already registered". None for a
     number of someone outside the actor's scope: the answer tells nothing about them."""
@@ -139,7 +141,10 @@ def person_registered_with(actor: Actor, *, phone: str = "", id_number: str = ""
         indexes += [Q(**{f"{name}_index": index}), Q(pk__in=held.values("person_id"))]
     if not indexes:
         return None
-    return person_list_visible_to(actor).filter(reduce(operator.or_, indexes)).order_by("pk").first()
+    people = person_list_visible_to(actor).filter(reduce(operator.or_, indexes))
+    if exclude is not None:
+        people = people.exclude(pk=exclude.pk)
+    return people.order_by("pk").first()
 
 
 def _missing_phone_q() -> Q:

@@ -198,20 +198,23 @@ def person_edit_view(request: HttpRequest, person_id: int) -> HttpResponse:
     }
     data = request.POST if request.method == "POST" else None
     form = PersonEditForm(data, initial=initial, units=units, masked=masked)
+    existing = None
     if request.method == "POST" and form.is_valid():
+        changes = form.changes()
         try:
             person_update(
-                actor=actor,
-                person=person,
-                expected_version=parse_version(form.cleaned_data["version"]),
-                **form.changes(),
+                actor=actor, person=person, expected_version=parse_version(form.cleaned_data["version"]), **changes
             )
         except (ValidationError, ApplicationError) as exc:
+            if isinstance(exc, ApplicationError) and exc.code == "duplicate_person":
+                existing = person_registered_with(
+                    actor, phone=changes.get("phone", ""), id_number=changes.get("id_number", ""), exclude=person
+                )
             form_add_errors(form, exc)
         else:
             messages.success(request, _("The record of %(name)s has been saved.") % {"name": person.full_name})
             return redirect("organizations:person", person_id=person.pk)
-    return render(request, "organizations/person_edit.html", {"form": form, "person": person})
+    return render(request, "organizations/person_edit.html", {"form": form, "person": person, "existing": existing})
 
 
 def _set_active(request: HttpRequest, person_id: int, *, active: bool) -> HttpResponse:

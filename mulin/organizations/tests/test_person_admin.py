@@ -387,3 +387,30 @@ def test_the_registered_person_is_found_only_within_the_actors_scope(world):
     assert person_registered_with(nanyuan_worker, phone=cuiyu.phone, id_number=cuiyu.id_number) is None
     assert person_registered_with(nanyuan_worker, phone="not a number") is None
     assert person_registered_with(nanyuan_worker) is None
+
+
+def test_correcting_a_number_to_another_persons_says_so_once_and_links_to_them(world, english):
+    member, resident = world["member"], world["resident"]
+    before = _row(member)
+
+    response = _web(world["worker"]).post(
+        reverse("organizations:person_edit", args=[member.pk]), _edit_data(member, phone=resident.phone)
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("This person is already registered.") == 1
+    assert f'href="{reverse("organizations:person", kwargs={"person_id": resident.pk})}"' in page
+    assert _row(member) == before
+
+
+def test_a_stale_form_says_so_once(world, english):
+    resident = world["resident"]
+    stale = _edit_data(resident, full_name="旧表单")
+    client = _web(world["worker"])
+    client.post(reverse("organizations:person_edit", args=[resident.pk]), _edit_data(resident, full_name="先保存"))
+
+    response = client.post(reverse("organizations:person_edit", args=[resident.pk]), stale)
+
+    (message,) = response.context["form"].non_field_errors()
+    assert response.content.decode().count(str(message)) == 1

@@ -77,6 +77,12 @@ class Solution:
     objective: float | None = None
     bound: float | None = None
     gaps: list[dict[str, Any]] = field(default_factory=list)
+    # From the call to the first roster found, wall-clock and this process's CPU (benchmark S1).
+    first_seconds: float | None = None
+    first_cpu_seconds: float | None = None
+    # Stopped by the wall-clock safety net before the deterministic limit: then the same seed
+    # need not give the same roster (a machine too busy for the limit).
+    stopped_by_wall_clock: bool = False
 
     @property
     def fairness(self) -> dict[str, float]:
@@ -266,11 +272,13 @@ def solve(
     seed: int = 1,
     time_limit: float = 20.0,
     progress: Callable[[int], None] | None = None,
+    wall_limit: float | None = None,
 ) -> Solution:
-    """The fairest roster CP-SAT finds within `time_limit` (deterministic seconds)."""
+    """The fairest roster CP-SAT finds within `time_limit` (deterministic seconds); `wall_limit`
+    (default ten times `time_limit`) is the wall-clock safety net."""
     from ortools.sat.python import cp_model
 
-    started = time.monotonic()
+    started, started_cpu = time.monotonic(), time.process_time()
     shifts, people = problem.shifts, problem.people
     eligible = eligible_pairs(problem)
     model = cp_model.CpModel()
@@ -343,14 +351,18 @@ def solve(
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = float(time_limit)
     # Wall-clock time only as a safety net (generous, so a busy machine does not change the answer).
-    solver.parameters.max_time_in_seconds = float(time_limit) * 10
+    solver.parameters.max_time_in_seconds = float(wall_limit if wall_limit is not None else time_limit * 10)
 
     class _Progress(cp_model.CpSolverSolutionCallback):
         def __init__(self) -> None:
             super().__init__()
             self.last = -1
+            self.first: float | None = None
+            self.first_cpu: float | None = None
 
         def on_solution_callback(self) -> None:
+            if self.first is None:
+                self.first, self.first_cpu = time.monotonic() - started, time.process_time() - started_cpu
             if progress is None:
                 return
             done = min(99, int(100 * self.deterministic_time / max(time_limit, 0.001)))
@@ -358,7 +370,8 @@ def solve(
                 self.last = done
                 progress(done)
 
-    status = solver.solve(model, _Progress())
+    watcher = _Progress()
+    status = solver.solve(model, watcher)
     name = solver.status_name(status)
     pairs: list[tuple[int, int]] = []
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -375,4 +388,8 @@ def solve(
         objective=solver.objective_value if pairs else None,
         bound=solver.best_objective_bound if pairs else None,
         gaps=explain_gaps(problem, pairs),
+        first_seconds=watcher.first,
+        first_cpu_seconds=watcher.first_cpu,
+        stopped_by_wall_clock=status != cp_model.OPTIMAL
+        and solver.wall_time >= solver.parameters.max_time_in_seconds * 0.99,
     )

@@ -54,6 +54,7 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "py
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 SESSION_COOKIE, CSRF_COOKIE = "__Host-sessionid", "__Host-csrftoken"
+BENCH_DATABASE_PREFIX = "mulin_bench"  # the harness drops and recreates its database: only these names
 PROFILE_REPEAT = 3  # each distinct request of the profiled pass, after one warm-up round
 
 # Run lengths (seconds): warm-up, saturation, each fixed-rate run.
@@ -173,7 +174,7 @@ def _drop_database(backend: str, url: str) -> None:
             Path(str(path) + suffix).unlink(missing_ok=True)
         return
     name = url.rsplit("/", 1)[1]
-    if not name.startswith("mulin_bench_"):
+    if not name.startswith(BENCH_DATABASE_PREFIX):
         raise SystemExit(f"refusing to drop {name}: not a bench database")
     admin = PG_URL + "/postgres"
     subprocess.run(["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
@@ -183,10 +184,21 @@ def _drop_database(backend: str, url: str) -> None:
 # --- the server ---------------------------------------------------------------------------------------
 
 
+# --port-range: the servers bind only there (agents sharing a machine each get a range); by
+# default any free port the system gives.
+PORT_RANGE: tuple[int, int] | None = None
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    candidates = range(PORT_RANGE[0], PORT_RANGE[1] + 1) if PORT_RANGE else [0]
+    for candidate in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            return int(sock.getsockname()[1])
+    raise SystemExit(f"no free port in {PORT_RANGE[0]}-{PORT_RANGE[1]}" if PORT_RANGE else "no free port")
 
 
 class Server:
@@ -697,7 +709,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenarios", help="comma-separated subset, e.g. F1,W1")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the dataset even if present")
     parser.add_argument("--seed", type=int)
-    parser.add_argument("--database-name", help="default mulin_bench_<tier> (must start with mulin_bench_)")
+    parser.add_argument(
+        "--database-name", help=f"default mulin_bench_<tier> (must start with {BENCH_DATABASE_PREFIX}: it is dropped)"
+    )
+    parser.add_argument("--port-range", help="bind the servers to a free port in this range, e.g. 8200-8299")
     parser.add_argument("--shares", default="50,80", help="fixed rates, in %% of F1's saturation (default 50,80)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
     parser.add_argument("--gate", type=Path, help="budgets file: exit non-zero if the gate fails")
@@ -707,8 +722,14 @@ def main(argv: list[str] | None = None) -> int:
 
     args.seed = args.seed or DEFAULT_SEED
     args.database_name = args.database_name or f"mulin_bench_{args.tier.lower()}"
-    if not args.database_name.startswith("mulin_bench_"):
-        parser.error("--database-name must start with mulin_bench_")
+    if not args.database_name.startswith(BENCH_DATABASE_PREFIX):
+        parser.error(f"--database-name must start with {BENCH_DATABASE_PREFIX}")
+    if args.port_range:
+        global PORT_RANGE
+        low, _, high = args.port_range.partition("-")
+        if not (low.isdigit() and high.isdigit() and 0 < int(low) <= int(high) < 65536):
+            parser.error("--port-range must be LOW-HIGH, e.g. 8200-8299")
+        PORT_RANGE = (int(low), int(high))
     args.shares = [int(share) for share in args.shares.split(",")]
     if 50 not in args.shares:
         parser.error("--shares must include 50 (the ratios are taken there)")

@@ -294,3 +294,88 @@ def test_street_admin_adds_and_retires_a_category(cast, client):
     assert pets.is_active is False
     client.force_login(cast.nanyuan_worker.user)
     assert client.get(reverse("wishes:categories")).status_code == 403
+
+
+def _card_of(page: str, wish: Wish) -> str:
+    start = page.index(f'data-wish="{wish.pk}"')
+    return page[start : page.index("</li>", start)]
+
+
+def test_the_wall_shows_a_claim_and_a_renamed_category_at_once_though_cards_are_kept(cast, client, english):
+    """The cards' markup is kept per content (mulin_fragments): a write changes the content."""
+    wish = _wishes(cast, 1)[0]
+    client.force_login(cast.member.user)
+    before = _card_of(client.get(reverse("wishes:wall"), {"show": "all"}).content.decode(), wish)
+    assert "On the wall" in before
+
+    wish_claim(actor=actor(cast.volunteer), wish=wish)
+    wish.category.name_en = "Small repairs at home"
+    wish.category.save(update_fields=["name_en"])
+    after = _card_of(client.get(reverse("wishes:wall"), {"show": "all"}).content.decode(), wish)
+
+    assert "On the wall" not in after
+    assert "孙志愿" in after  # the honour of the claimant
+    assert "Small repairs at home" in after
+
+
+def test_the_wall_speaks_each_readers_language_though_cards_are_kept(cast, client):
+    wish = _wishes(cast, 1)[0]
+    client.force_login(cast.member.user)
+
+    chinese = _card_of(client.get(reverse("wishes:wall"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode(), wish)
+    english = _card_of(client.get(reverse("wishes:wall"), HTTP_ACCEPT_LANGUAGE="en").content.decode(), wish)
+    chinese_again = client.get(reverse("wishes:wall"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert "On the wall" in english
+    assert "On the wall" not in chinese
+    assert _card_of(chinese_again, wish) == chinese
+    assert 'lang="zh-hans"' in chinese_again
+
+
+def test_the_kept_filter_form_shows_each_readers_choice(cast, client):
+    _wishes(cast, 1)
+    client.force_login(cast.member.user)
+    repair = category("repair")
+
+    chosen = client.get(reverse("wishes:wall"), {"show": "all", "category": repair.pk}).content.decode()
+    plain = client.get(reverse("wishes:wall"), {"show": "all"}).content.decode()
+    chosen_again = client.get(reverse("wishes:wall"), {"show": "all", "category": repair.pk}).content.decode()
+
+    selected = f'<option value="{repair.pk}" selected>'
+    assert selected in chosen
+    assert selected not in plain
+    assert selected in chosen_again
+
+
+def test_a_kept_wall_page_of_one_street_is_not_shown_in_another(cast, client, street):
+    """Cards are keyed by what the reader's own query found: another street finds other rows."""
+    from mulin.organizations.models import OrgUnit
+    from mulin.organizations.tests.factories import OrgUnitFactory, make_person
+
+    K = OrgUnit.Kind
+    far_street = OrgUnitFactory(kind=K.STREET, name="米市巷街道", parent=street.district)
+    far_community = OrgUnitFactory(kind=K.COMMUNITY, name="左家新村社区", parent=far_street)
+    far_building = OrgUnitFactory(kind=K.COMPOUND, name="左家新村", parent=far_community)
+    far_member = make_person(home=far_building, with_account=True)
+    wish = _wishes(cast, 1)[0]
+    client.force_login(cast.member.user)
+    assert f'data-wish="{wish.pk}"' in client.get(reverse("wishes:wall"), {"show": "all"}).content.decode()
+
+    client.force_login(far_member.user)
+    page = client.get(reverse("wishes:wall"), {"show": "all"}).content.decode()
+
+    assert f'data-wish="{wish.pk}"' not in page
+    assert wish.title not in page
+
+
+def test_an_action_form_sent_back_with_errors_is_not_the_kept_empty_one(cast, client, english):
+    wish = make_wish(wisher=cast.resident)
+    client.force_login(cast.nanyuan_worker.user)
+    empty = client.get(reverse("wishes:detail", args=[wish.pk])).content.decode()
+
+    refused = client.post(reverse("wishes:action", args=[wish.pk, "reject"]), {"reason": ""}).content.decode()
+    empty_again = client.get(reverse("wishes:detail", args=[wish.pk])).content.decode()
+
+    assert "This field is required." not in empty
+    assert "This field is required." in refused
+    assert "This field is required." not in empty_again

@@ -12,6 +12,8 @@ urlpatterns = [
     path("activities/<int:activity_id>/checkin/", apis.ActivityCheckInApi.as_view(), name="activity-checkin"),
     path("activities/<int:activity_id>/attendance/", apis.ActivityAttendanceApi.as_view(), name="activity-attendance"),
     path("activities/series/<int:series_id>/", apis.ActivitySeriesApi.as_view(), name="activity-series"),
+    path("activities/calendar/", apis.CalendarApi.as_view(), name="activity-calendar"),
+    path("activities/calendar/reset/", apis.CalendarResetApi.as_view(), name="activity-calendar-reset"),
     path(
         "activities/series/<int:series_id>/cancel/",
         apis.ActivitySeriesCancelApi.as_view(),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -22,6 +23,7 @@ from mulin.activities.selectors import (
     activity_list_visible_to,
     activity_type_list,
     attendance_of,
+    calendar_feed_of,
     series_activity_list,
     signup_list,
 )
@@ -31,6 +33,7 @@ from mulin.activities.serializers import (
     ActivitySeriesSerializer,
     ActivityTypeSerializer,
     AttendanceSerializer,
+    CalendarAddressSerializer,
     CheckInSerializer,
     SignupSerializer,
 )
@@ -41,6 +44,7 @@ from mulin.activities.services import (
     activity_series_create,
     activity_sign_up,
     activity_sign_up_cancel,
+    calendar_feed_reset,
 )
 from mulin.organizations.middleware import ActorMixin
 from mulin.organizations.models import OrgUnit
@@ -209,3 +213,29 @@ class ActivitySeriesCancelApi(ActorMixin, APIView):
         series = access_series_by_id(self.actor, series_id)
         activity_series_cancel(actor=self.actor, series=series)
         return Response(_series_body(self.actor, series))
+
+
+def _calendar_body(request: Request, feed: Any) -> dict[str, Any]:
+    url = request.build_absolute_uri(reverse("activities:calendar_feed", args=[feed.key])) if feed else None
+    return {"url": url}
+
+
+class CalendarApi(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="activities_calendar",
+        summary="My secret iCalendar address of my activities (null until made)",
+        responses={200: CalendarAddressSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(_calendar_body(request, calendar_feed_of(self.actor.person_id)))
+
+
+class CalendarResetApi(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="activities_calendar_reset",
+        summary="Make a new secret calendar address; the old one stops working",
+        request=None,
+        responses={200: CalendarAddressSerializer, 403: ERRORS[403]},
+    )
+    def post(self, request: Request) -> Response:
+        return Response(_calendar_body(request, calendar_feed_reset(actor=self.actor)))

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from mulin.core.crypto import EncryptedTextField
 from mulin.core.models import BaseModel
 
 TITLE_MAX = 80
@@ -211,3 +212,20 @@ class Signup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} @ {self.activity_id} ({self.status})"
+
+
+class CalendarFeed(BaseModel):
+    """A person's secret address of "my activities" as an iCalendar feed that a phone calendar
+    subscribes to. Resetting it gives a new address; the old one answers 404 from then on."""
+
+    person = models.OneToOneField("organizations.Person", on_delete=models.CASCADE, related_name="activity_calendar")
+    # The secret in the address, shown to its owner (encrypted), and its SM3 digest for the lookup:
+    # 32 random bytes need no key to be unguessable from their digest.
+    key = EncryptedTextField()
+    key_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("activity calendar address")
+
+    def __str__(self) -> str:
+        return f"calendar of {self.person_id}"

@@ -7,7 +7,8 @@ import datetime as dt
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from mulin.activities.models import ACTIVE_SIGNUP_STATUSES, Activity, ActivityType, Signup
+from mulin.activities.models import ACTIVE_SIGNUP_STATUSES, Activity, ActivityType, CalendarFeed, Signup
+from mulin.core.crypto import sm3_hex
 from mulin.organizations.models import OrgUnit, PartyMembership, Person
 from mulin.organizations.roles import ROLE_SPECS, Capability
 from mulin.organizations.scoping import Actor, scope_q, street_reach_q, unit_ancestor_paths
@@ -95,3 +96,31 @@ def host_choices(actor: Actor) -> list[OrgUnit]:
 def series_activity_list(actor: Actor, series_id: int) -> QuerySet[Activity]:
     """The activities of a series the actor sees (as `activity_list_visible_to`), in date order."""
     return activity_list_visible_to(actor).filter(series_id=series_id)
+
+
+CALENDAR_PAST = dt.timedelta(days=90)
+
+
+def calendar_feed_of(person_id: int | None) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(person_id=person_id or 0).first()
+
+
+def calendar_feed_by_key(key: str) -> CalendarFeed | None:
+    """The feed whose secret is `key` (looked up by its digest), or None."""
+    if not key or len(key) > 100:
+        return None
+    return CalendarFeed.objects.select_related("person").filter(key_hash=sm3_hex(key.encode())).first()
+
+
+def activity_list_for_calendar(person_id: int, *, now: dt.datetime) -> QuerySet[Activity]:
+    """The person's activities for their calendar: those they have a place or wait for, from three
+    months back, cancelled ones included (calendars strike them out)."""
+    return (
+        Activity.objects.filter(
+            signups__person_id=person_id,
+            signups__status__in=ACTIVE_SIGNUP_STATUSES,
+            ends_at__gte=now - CALENDAR_PAST,
+        )
+        .select_related("room__station")
+        .order_by("starts_at", "id")
+    )

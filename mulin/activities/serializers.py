@@ -114,3 +114,9 @@ class ActivitySeriesSerializer(serializers.ModelSerializer):
         model = ActivitySeries
         fields = ["id", "title", "repeat", "interval", "count", "rule", "cancelled_at", "activities"]
         read_only_fields = fields
+
+
+class CalendarAddressSerializer(serializers.Serializer):
+    """The secret address a phone calendar subscribes to (anyone holding it reads the feed)."""
+
+    url = serializers.URLField(allow_null=True)

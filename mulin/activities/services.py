@@ -10,16 +10,25 @@ came; SQLite serialises writers anyway.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday  # type: ignore[import-untyped]  # no stubs installed
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mulin.activities.models import DESCRIPTION_MAX, TITLE_MAX, Activity, ActivitySeries, ActivityType, Signup
+from mulin.activities.models import (
+    DESCRIPTION_MAX,
+    TITLE_MAX,
+    Activity,
+    ActivitySeries,
+    ActivityType,
+    CalendarFeed,
+    Signup,
+)
 from mulin.activities.permissions import (
     ensure_can_join_activity,
     ensure_can_manage_activity,
@@ -27,6 +36,7 @@ from mulin.activities.permissions import (
 )
 from mulin.activities.points import ACTIVITY_ATTENDED
 from mulin.core.audit import audit_record
+from mulin.core.crypto import sm3_hex
 from mulin.core.exceptions import ApplicationError, StateConflict
 from mulin.core.inputs import clean_text
 from mulin.core.qrcodes import qr_token_check
@@ -428,3 +438,24 @@ def activity_series_cancel(*, actor: Actor, series: ActivitySeries, now: dt.date
 
 def _series_audit(verb: str, actor: Actor, series: ActivitySeries, **data: Any) -> None:
     audit_record(verb=f"activities.{verb}", actor=actor.person, target=series, scope_path=series.host_path, data=data)
+
+
+# --- Calendar feed -----------------------------------------------------------------------------
+
+
+def _new_feed_key() -> tuple[str, str]:
+    key = secrets.token_urlsafe(32)
+    return key, sm3_hex(key.encode())
+
+
+@transaction.atomic
+def calendar_feed_reset(*, actor: Actor) -> CalendarFeed:
+    """Give the actor a (new) secret calendar address; the old one stops working at once."""
+    if actor.person is None:
+        raise PermissionDenied(_("Only a registered person has a calendar of activities."))
+    key, digest = _new_feed_key()
+    feed, created = CalendarFeed.objects.update_or_create(
+        person=actor.person, defaults={"key": key, "key_hash": digest}
+    )
+    audit_record(verb="activities.calendar_reset", actor=actor.person, target=feed, data={"first": created})
+    return feed

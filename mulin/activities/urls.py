@@ -15,5 +15,8 @@ urlpatterns = [
     path("<int:activity_id>/attendance/", views.attendance_view, name="attendance"),
     path("<int:activity_id>/attendance/<int:signup_id>/tick/", views.tick_view, name="tick"),
     path("series/<int:series_id>/", views.series_view, name="series"),
+    path("calendar/", views.calendar_view, name="calendar"),
+    path("calendar/reset/", views.calendar_reset_view, name="calendar_reset"),
+    path("calendar/<str:key>.ics", views.calendar_feed_view, name="calendar_feed"),
     path("series/<int:series_id>/cancel/", views.series_cancel_view, name="series_cancel"),
 ]

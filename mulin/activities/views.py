@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mulin.activities.forms import ActivityForm, split_repeat
+from mulin.activities.ical import calendar_text
 from mulin.activities.models import Signup
 from mulin.activities.permissions import (
     access_activity_by_id,
@@ -26,8 +28,11 @@ from mulin.activities.permissions import (
     ensure_can_manage_activity,
 )
 from mulin.activities.selectors import (
+    activity_list_for_calendar,
     activity_list_visible_to,
     attendance_of,
+    calendar_feed_by_key,
+    calendar_feed_of,
     host_choices,
     series_activity_list,
     signup_list,
@@ -43,6 +48,7 @@ from mulin.activities.services import (
     activity_sign_up,
     activity_sign_up_cancel,
     activity_tick,
+    calendar_feed_reset,
 )
 from mulin.core.exceptions import ApplicationError
 from mulin.core.forms import form_add_errors
@@ -247,3 +253,49 @@ def series_cancel_view(request: HttpRequest, series_id: int) -> HttpResponse:
             request, _("The series is cancelled: %(n)s coming activities, everyone signed up told.") % {"n": cancelled}
         )
     return redirect(series)
+
+
+def _feed_url(request: HttpRequest, key: str) -> str:
+    return request.build_absolute_uri(reverse("activities:calendar_feed", args=[key]))
+
+
+@require_safe
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    """My calendar address, to subscribe to in a phone's calendar; reset it if it leaked."""
+    actor = request_actor(request)
+    if actor.person is None:
+        raise PermissionDenied(_("Only a registered person has a calendar of activities."))
+    feed = calendar_feed_of(actor.person_id)
+    url = _feed_url(request, feed.key) if feed else ""
+    return render(
+        request,
+        "activities/calendar.html",
+        {"url": url, "webcal": url.replace("https://", "webcal://", 1).replace("http://", "webcal://", 1)},
+    )
+
+
+@require_POST
+def calendar_reset_view(request: HttpRequest) -> HttpResponse:
+    calendar_feed_reset(actor=request_actor(request))
+    messages.success(request, _("Your calendar has a new address; the old one no longer works."))
+    return redirect("activities:calendar")
+
+
+@login_not_required
+@require_safe
+def calendar_feed_view(request: HttpRequest, key: str) -> HttpResponse:
+    """Public by its secret address (a phone calendar cannot sign in): the person's activities
+    as iCalendar. An unknown or reset address is 404."""
+    feed = calendar_feed_by_key(key)
+    if feed is None:
+        raise Http404
+    now = timezone.now()
+    body = calendar_text(
+        activity_list_for_calendar(feed.person_id, now=now),
+        name=_("My activities"),
+        host=request.get_host().split(":")[0],
+        now=now,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    return response

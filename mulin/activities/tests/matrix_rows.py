@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from mulin.activities.models import Activity, ActivitySeries, ActivityType, Signup
+from mulin.activities.models import Activity, ActivitySeries, ActivityType, CalendarFeed, Signup
 from mulin.activities.services import QR_PURPOSE, activity_series_create, activity_sign_up
 from mulin.activities.tests.factories import make_activity, soon
 from mulin.core.qrcodes import qr_token
@@ -139,6 +139,12 @@ def rows(Route: Any) -> list[Any]:
         Route("activities:series_cancel", "POST", obj=SERIES, expect=_run(302)),
         Route("api:activity-series", obj=SERIES, expect=_seen(200, api=True), api=True),
         Route("api:activity-series-cancel", "POST", obj=SERIES, expect=_run(200, api=True), api=True),
+        Route("activities:calendar", expect=_web(200, VIEWERS)),
+        Route("activities:calendar_reset", "POST", expect=_web(302, VIEWERS)),
+        # Public by its secret (a phone calendar cannot sign in): an unknown secret is 404 for everyone.
+        Route("activities:calendar_feed", expect=dict.fromkeys(ROLES, 404), kwargs={"key": "x" * 43}),
+        Route("api:activity-calendar", expect=_api(200), api=True),
+        Route("api:activity-calendar-reset", "POST", expect=_api(200), api=True),
     ]
 
 
@@ -176,6 +182,7 @@ def world() -> dict[str, Any]:
     return {
         "activities": sorted(Activity.objects.values_list("pk", "status", "confirmed_count")),
         "series": sorted(ActivitySeries.objects.values_list("pk", "cancelled_at")),
+        "calendar_feeds": sorted(CalendarFeed.objects.values_list("pk", "key_hash")),
         "signups": sorted(Signup.objects.values_list("pk", "status", "checked_in_at")),
     }
 

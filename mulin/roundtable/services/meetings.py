@@ -207,7 +207,13 @@ def vote_cast(*, actor: Actor, decision: Decision, option: DecisionOption) -> De
     secret = decision.ballot == Decision.Ballot.SECRET
     try:
         with transaction.atomic():
-            if not Decision.objects.filter(pk=decision.pk, status=Decision.Status.VOTING).exists():
+            # The decision's row is locked until this vote commits, and the close takes the same
+            # lock before it counts: a vote is either in the count or refused as too late.
+            if not list(
+                Decision.objects.select_for_update()
+                .filter(pk=decision.pk, status=Decision.Status.VOTING)
+                .values_list("pk", flat=True)
+            ):
                 raise StateConflict(_("The vote has closed."), code="decision_vote_conflict")
             Vote.objects.create(decision=decision, participant=participant, option=None if secret else option)
             DecisionOption.objects.filter(pk=option.pk).update(votes=F("votes") + 1)
@@ -224,6 +230,8 @@ def decision_close_vote(*, actor: Actor, decision: Decision) -> Decision:
     """Close the vote: the option with most votes wins and the topic is decided. A tie is refused
     (vote again, or record a consensus)."""
     ensure_can_run_meetings(actor, decision.meeting.community)
+    # Wait for votes being cast to commit (they hold this lock) before counting.
+    list(Decision.objects.select_for_update().filter(pk=decision.pk).values_list("pk", flat=True))
     options = list(decision.options.order_by("-votes", "order"))
     if not options or options[0].votes == 0:
         raise ValidationError({"decision": [_("Nobody has voted yet.")]})

@@ -48,3 +48,60 @@ def test_neighbours_joining_at_once_are_all_counted(cast):
 
     topic.refresh_from_db()
     assert topic.support_count == 3 == TopicSupport.objects.filter(topic=topic).count()
+
+
+def test_a_vote_cast_while_the_vote_closes_is_counted_in_the_outcome_or_refused(cast, monkeypatch):
+    """The vote is 1–0 when 李阿姨's vote and the closing arrive together; her vote has passed its
+    "still open?" check and is about to commit when the secretary closes. The outcome must count
+    it (here a 1–1 tie, refused) or her vote must be refused — never a decided question whose
+    published totals then move under its winner."""
+    import threading
+    import time
+
+    from mulin.roundtable.services import meetings
+
+    topic = make_topic(raiser=cast.resident, place=cast.street.nanyuan_compound)
+    services.topic_support(actor=actor(cast.neighbour), topic=topic)
+    meeting = make_meeting(staff=cast.nanyuan_worker, topics=[topic])
+    decision = services.decision_open_vote(
+        actor=actor(cast.nanyuan_worker),
+        meeting=meeting,
+        topic=topic,
+        question="绿化带怎么改造？",
+        options=["改成小花园", "只修剪"],
+        ballot="secret",
+    )
+    garden, trim = list(decision.options.all())
+    services.vote_cast(actor=actor(cast.resident), decision=decision, option=garden)
+    closed = threading.Event()
+    real_audit = meetings.audit
+
+    def audit_after_the_close(verb, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if verb == "voted":  # the vote's last step before it commits: wait (a little) for the close
+            closed.wait(timeout=3)
+        return real_audit(verb, *args, **kwargs)
+
+    monkeypatch.setattr(meetings, "audit", audit_after_the_close)
+
+    def vote():  # type: ignore[no-untyped-def]
+        return services.vote_cast(
+            actor=actor(cast.neighbour), decision=Decision.objects.get(pk=decision.pk), option=trim
+        )
+
+    def close():  # type: ignore[no-untyped-def]
+        time.sleep(0.5)  # the vote is past its check by now
+        try:
+            return services.decision_close_vote(
+                actor=actor(cast.nanyuan_worker), decision=Decision.objects.get(pk=decision.pk)
+            )
+        finally:
+            closed.set()
+
+    results = run_at_once([vote, close])
+
+    decision.refresh_from_db()
+    totals = {option.pk: option.votes for option in DecisionOption.objects.filter(decision=decision)}
+    assert sum(totals.values()) == Vote.objects.filter(decision=decision).count(), results
+    if decision.status == Decision.Status.DECIDED:
+        winner = totals.pop(decision.winning_option_id)
+        assert all(winner > votes for votes in totals.values()), (results, decision.outcome, totals)

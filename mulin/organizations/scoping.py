@@ -14,6 +14,7 @@ Path arithmetic lives here and nowhere else: `unit_ancestor_paths`, `parent_path
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -173,9 +174,9 @@ class Actor:
             if not grants:
                 self._cache[key] = ()
                 return ()
-            shared_key = f"mulin:street_reach:{capability}:" + ",".join(
-                sorted({f"{grant.unit_path}/{grant.scope_path}" for grant in grants})
-            )
+            grant_paths = ",".join(sorted({f"{grant.unit_path}/{grant.scope_path}" for grant in grants}))
+            # Hashed: a person with several grants deep in the tree makes a key past memcached's 250 bytes.
+            shared_key = f"mulin:street_reach:{capability}:{hashlib.sha256(grant_paths.encode()).hexdigest()}"
             roots = cache.get(shared_key)
             if roots is None:
                 roots = _street_roots(grants)

@@ -91,13 +91,39 @@ def module_cast(module_transaction):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def _daguan_snapshot(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """The demo street built once per test process (about a minute) and kept as a table snapshot."""
+def _daguan_snapshot(django_db_setup, django_db_blocker, request):  # type: ignore[no-untyped-def]
+    """The demo street built once per test run (about a minute) and kept as a table snapshot.
+
+    Under xdist the first worker that needs it builds it and leaves it in a file for the others
+    (keyed by the run and the database), which wait for it rather than build their own copy."""
+    import fcntl
+    import pickle
+    import tempfile
+    from pathlib import Path
+
     from mulin.core.tests.db_snapshot import snapshot_of
     from mulin.demo.seed import build_daguan
 
-    with django_db_blocker.unblock():
-        return snapshot_of(build_daguan)
+    run = request.getfixturevalue("testrun_uid") if request.config.pluginmanager.has_plugin("xdist") else None
+    if run is None or not hasattr(request.config, "workerinput"):
+        with django_db_blocker.unblock():
+            return snapshot_of(build_daguan)
+    path = Path(tempfile.gettempdir()) / f"mulin-daguan-{run}-{connection.vendor}.pickle"
+    with open(f"{path}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            return pickle.loads(path.read_bytes())  # noqa: S301 — written by this same test run
+        with django_db_blocker.unblock():
+            snapshot = snapshot_of(build_daguan)
+        path.write_bytes(pickle.dumps(snapshot))
+
+    def remove() -> None:
+        with open(f"{path}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            path.unlink(missing_ok=True)  # a worker that needs it later builds it again
+
+    request.config.add_cleanup(remove)
+    return snapshot
 
 
 @pytest.fixture

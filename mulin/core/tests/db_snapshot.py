@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import TestCase
@@ -39,6 +40,9 @@ class TableSnapshot:
             with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
                     cursor.execute(statement)
+        # The rows came back with the ids they had when the snapshot was taken; content types made
+        # since (a flush re-creates them with new ids) must not be served from the process's cache.
+        ContentType.objects.clear_cache()
 
 
 def snapshot_of(build: Callable[[], object]) -> TableSnapshot:

@@ -40,7 +40,7 @@ from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -122,8 +122,7 @@ class FragmentNode(template.Node):
             if cached is not None:
                 _fragments.move_to_end(key)
                 return cached
-        # The body escaped its own output as it rendered; this only keeps it.
-        rendered = mark_safe(self.nodelist.render(context))
+        rendered = self.nodelist.render(context)  # already SafeString: the body escaped its own output
         with _lock:
             _fragments[key] = rendered
             while len(_fragments) > FRAGMENT_ENTRIES:

@@ -13,7 +13,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday  # type: ignore[import-untyped]  # no stubs installed
+from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F

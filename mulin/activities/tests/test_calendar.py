@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mulin.activities.ical import _fold, calendar_text
+from mulin.activities.ical import calendar_text
 from mulin.activities.models import CalendarFeed
 from mulin.activities.services import activity_cancel, activity_sign_up, calendar_feed_reset
 from mulin.activities.tests.factories import make_activity
@@ -44,11 +44,20 @@ def test_the_feed_has_my_activities_and_marks_cancelled_ones(cast):
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
 
 
-def test_long_lines_fold_without_splitting_a_character():
-    folded = _fold("DESCRIPTION:" + "送药上山进岛" * 20)
+def test_long_lines_fold_without_splitting_a_character_and_read_back_whole(cast):
+    import datetime as dt
 
-    assert all(len(part.encode()) <= 75 for part in folded)
-    assert "".join(part.removeprefix(" ") for part in folded) == "DESCRIPTION:" + "送药上山进岛" * 20
+    from icalendar import Calendar
+
+    text = "送药上山进岛, 第二站; 带上\\雨具\n早上八点集合" * 8
+    activity = make_activity(cast.street.nanyuan_branch, title="送药", description=text)
+
+    feed = calendar_text([activity], name="我的活动", host="example.org", now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+
+    assert all(len(line.encode()) <= 75 for line in feed.split("\r\n"))
+    event = Calendar.from_ical(feed).events[0]
+    assert event["DESCRIPTION"] == text and event["DTSTART"].dt == activity.starts_at
+    assert event["DTSTART"].to_ical().endswith(b"Z")
 
 
 def test_a_reset_address_stops_working_and_unknown_ones_are_404(cast):
@@ -102,5 +111,6 @@ def test_an_empty_calendar_is_still_a_calendar():
 
     assert text == (
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Mulin//Activities//ZH\r\nCALSCALE:GREGORIAN\r\n"
-        "METHOD:PUBLISH\r\nX-WR-CALNAME:我的活动\r\nX-WR-TIMEZONE:Asia/Shanghai\r\nEND:VCALENDAR\r\n"
+        "METHOD:PUBLISH\r\nX-WR-CALNAME:我的活动\r\nX-WR-TIMEZONE:Asia/Shanghai\r\n"
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\nX-PUBLISHED-TTL:PT1H\r\nEND:VCALENDAR\r\n"
     )

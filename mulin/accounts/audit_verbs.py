@@ -13,5 +13,10 @@ register(
         "password.changed": _("Password changed"),
         "password.change_refused": _("Password change refused (wrong current password)"),
         "api_token.issued": _("API token issued"),
+        "api_token.ended": _("Oldest API tokens ended (limit reached)"),
+        "password.set_after_code": _("Password chosen after a one-time code"),
+        "password.reset_by_sms": _("Password reset by SMS code"),
+        "sms_code.sent_sign_in": _("Sign-in SMS code sent"),
+        "sms_code.sent_password_reset": _("Password-reset SMS code sent"),
     }
 )

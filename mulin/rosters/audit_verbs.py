@@ -23,5 +23,15 @@ register(
         "rosters.ticked_absent": _("Marked absent"),
         "rosters.ticked_present": _("Marked present"),
         "rosters.withdrawn": _("Withdrew from a shift"),
+        "rosters.autofill_started": _("Roster auto-fill started"),
+        "rosters.autofill_applied": _("Roster auto-fill applied"),
+        "rosters.leave_requested": _("Leave from a duty requested"),
+        "rosters.leave_approved": _("Leave from a duty approved"),
+        "rosters.leave_declined": _("Leave from a duty declined"),
+        "rosters.leave_withdrawn": _("Leave request withdrawn"),
+        "rosters.swap_requested": _("Duty swap requested"),
+        "rosters.swap_approved": _("Duty swap approved"),
+        "rosters.swap_declined": _("Duty swap declined"),
+        "rosters.swap_withdrawn": _("Duty swap request withdrawn"),
     }
 )

@@ -245,6 +245,8 @@ class Role(models.TextChoices):
     COMMUNITY_WORKER = "community_worker", _("Community worker")
     COMMUNITY_SECRETARY = "community_secretary", _("Community secretary")
     PARTNER_CONTACT = "partner_contact", _("Partner-unit contact")
+    # An officer of one of a compound's three governing parties (居民小组, 业委会, 物业).
+    GOVERNANCE_OFFICER = "governance_officer", _("Compound governance officer")
     STREET_ADMIN = "street_admin", _("Street administrator")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
     SECURITY_ADMIN = "security_admin", _("Security administrator")

@@ -49,6 +49,9 @@ class Capability(StrEnum):
     TOPIC_VIEW = "roundtable.view"  # see the topics and roundtables of one's community (the public board)
     TOPIC_RAISE = "roundtable.raise"  # raise a topic, say "me too", vote where invited, rate the outcome
     TOPIC_HANDLE = "roundtable.handle"  # handle topics at a level: escalate, merge, schedule roundtables
+    # Record the compound's three-party joint meetings (居委会, 业委会, 物业) and keep their
+    # responsibility list; held by the parties' officers at their party's unit (mulin/roundtable).
+    COGOV_RECORD = "roundtable.cogov_record"
     # Record residents' written consent and measured values at the unit's health-check activities
     # (mulin/health); read those values while the consent stands. Nobody else holds it: community
     # and street staff never read health values.
@@ -164,6 +167,13 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         | _ORGANISER,
         False,
     ),
+    # Officers of a compound's 居民小组, 业委会 or 物业: they record the three parties' joint meetings of
+    # that compound; no personal data, no second factor.
+    Role.GOVERNANCE_OFFICER: RoleSpec(
+        frozenset({K.RESIDENTS_COMMITTEE, K.OWNERS_COMMITTEE, K.PROPERTY_MANAGEMENT}),
+        frozenset({C.ORG_VIEW, C.COGOV_RECORD}),
+        False,
+    ),
     Role.STREET_ADMIN: RoleSpec(
         _ORG_WIDE,
         frozenset(
@@ -188,7 +198,14 @@ ROLE_SPECS: dict[str, RoleSpec] = {
 # Which roles a holder of ROLES_MANAGE may grant: never more than they hold themselves.
 GRANTABLE_BY: dict[str, frozenset[str]] = {
     Role.COMMUNITY_SECRETARY: frozenset(
-        {Role.RESIDENT, Role.PARTY_MEMBER, Role.VOLUNTEER, Role.BRANCH_SECRETARY, Role.COMMUNITY_WORKER}
+        {
+            Role.RESIDENT,
+            Role.PARTY_MEMBER,
+            Role.VOLUNTEER,
+            Role.BRANCH_SECRETARY,
+            Role.COMMUNITY_WORKER,
+            Role.GOVERNANCE_OFFICER,
+        }
     ),
     Role.STREET_ADMIN: frozenset(
         {
@@ -199,6 +216,7 @@ GRANTABLE_BY: dict[str, frozenset[str]] = {
             Role.COMMUNITY_WORKER,
             Role.COMMUNITY_SECRETARY,
             Role.PARTNER_CONTACT,
+            Role.GOVERNANCE_OFFICER,
             Role.STREET_ADMIN,
         }
     ),

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from mulin.roundtable import apis
+from mulin.roundtable import apis, cogov_apis
 
 urlpatterns = [
     path("topics/", apis.TopicListApi.as_view(), name="topics"),
@@ -26,4 +26,10 @@ urlpatterns = [
     path("decisions/", apis.DecisionListApi.as_view(), name="decisions"),
     path("decisions/<int:decision_id>/", apis.DecisionDetailApi.as_view(), name="decision"),
     path("decisions/<int:decision_id>/close/", apis.DecisionCloseApi.as_view(), name="decision-close"),
+    path("cogov/meetings/", cogov_apis.JointMeetingListApi.as_view(), name="cogov-meetings"),
+    path("cogov/compounds/", cogov_apis.JointMeetingCompoundsApi.as_view(), name="cogov-compounds"),
+    path("cogov/parties/", cogov_apis.JointMeetingPartiesApi.as_view(), name="cogov-parties"),
+    path("cogov/meetings/<int:meeting_id>/", cogov_apis.JointMeetingDetailApi.as_view(), name="cogov-meeting"),
+    path("cogov/meetings/<int:meeting_id>/items/", cogov_apis.ResponsibilityAddApi.as_view(), name="cogov-items"),
+    path("cogov/items/<int:item_id>/status/", cogov_apis.ResponsibilityStatusApi.as_view(), name="cogov-item-status"),
 ]

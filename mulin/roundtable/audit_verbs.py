@@ -22,5 +22,8 @@ register(
         "roundtable.rated": _("Topic outcome rated"),
         "roundtable.reopened": _("Topic reopened after its rating"),
         "roundtable.closed": _("Topic closed"),
+        "roundtable.joint_meeting_recorded": _("Three-party joint meeting recorded"),
+        "roundtable.responsibility_added": _("Responsibility item added"),
+        "roundtable.responsibility_status_set": _("Responsibility item marked"),
     }
 )

@@ -25,6 +25,7 @@ from mulin.core.crypto import blind_index
 from mulin.organizations.models import OrgUnit, Person
 from mulin.organizations.scoping import Actor, actor_for_person, subtree_q
 from mulin.roundtable import services
+from mulin.roundtable.cogov_demo import seed_demo_cogov
 from mulin.roundtable.models import Topic
 from mulin.roundtable.selectors import topic_people
 from mulin.workorders import services as workorders
@@ -58,7 +59,12 @@ def _residents_of(unit: OrgUnit, n: int) -> list[Person]:
 
 
 def seed_demo_roundtable(actor: Actor, units: dict[str, OrgUnit]) -> int:
-    """The street's demo topics; return how many were added."""
+    """The street's demo topics and 南八苑's three-party meetings; return how many topics were added."""
+    seed_demo_cogov(actor)
+    return _seed_topics(actor)
+
+
+def _seed_topics(actor: Actor) -> int:
     street = OrgUnit.objects.filter(kind=K.STREET).order_by("path").first()
     if street is None or Topic.objects.filter(subtree_q("scope_path", street.path)).exists():
         return 0

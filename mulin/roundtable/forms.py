@@ -9,7 +9,20 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mulin.core.forms import MultiplePhotoField
-from mulin.roundtable.models import REASON_MAX, TEXT_MAX, TITLE_MAX, Decision, Level, Participant, Topic
+from mulin.roundtable.models import (
+    ATTENDEES_MAX,
+    ITEM_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    Decision,
+    Level,
+    Participant,
+    Party,
+    ResponsibilityItem,
+    Topic,
+)
 
 SHOW_GROUPS: dict[str, tuple[str, ...]] = {
     "open": (Topic.Status.OPEN, Topic.Status.SCHEDULED, Topic.Status.DECIDED, Topic.Status.IN_PROGRESS),
@@ -147,3 +160,38 @@ class RatingForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=_("Comment (optional)"), max_length=REASON_MAX, required=False)
+
+
+# --- three-party co-governance -------------------------------------------------------------------
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class JointMeetingForm(forms.Form):
+    compound = forms.TypedChoiceField(label=_("Compound"), coerce=int)
+    held_on = forms.DateField(label=_("Held on"), widget=_DATE)
+    residents_committee_attendees = forms.CharField(
+        label=_("Who came for the residents' committee (居委会)"), max_length=ATTENDEES_MAX
+    )
+    owners_committee_attendees = forms.CharField(
+        label=_("Who came for the owners' committee (业委会)"), max_length=ATTENDEES_MAX
+    )
+    property_attendees = forms.CharField(
+        label=_("Who came for the property management (物业)"), max_length=ATTENDEES_MAX
+    )
+    discussed = forms.CharField(label=_("What was discussed"), max_length=TEXT_MAX, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, compounds: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].choices = compounds  # type: ignore[attr-defined]
+
+
+class ResponsibilityForm(forms.Form):
+    text = forms.CharField(label=_("Item"), max_length=ITEM_MAX)
+    party = forms.ChoiceField(label=_("Responsible party"), choices=Party.choices)
+    due_on = forms.DateField(label=_("Due on"), widget=_DATE)
+
+
+class ResponsibilityStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ResponsibilityItem.Status.choices)
+    note = forms.CharField(label=_("Note"), max_length=NOTE_MAX, required=False)

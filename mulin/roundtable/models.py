@@ -403,3 +403,86 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision_id} {self.participant_id}"
+
+
+# --- three-party co-governance (三方共治): 居委会, 业委会 and 物业 of a compound ------------------
+
+ATTENDEES_MAX = 200
+ITEM_MAX = 200
+NOTE_MAX = 300
+
+
+class Party(models.TextChoices):
+    """The three parties that govern a compound together."""
+
+    RESIDENTS_COMMITTEE = "residents_committee", _("Residents' committee (居委会)")
+    OWNERS_COMMITTEE = "owners_committee", _("Owners' committee (业委会)")
+    PROPERTY = "property", _("Property management (物业)")
+
+
+class JointMeeting(BaseModel):
+    """A regular joint meeting of a compound's three parties: who came for each and what was discussed."""
+
+    compound = models.ForeignKey(
+        "organizations.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("compound")
+    )
+    # The compound's path, copied so scoped lists filter one table.
+    scope_path = models.CharField(max_length=84, editable=False)
+    held_on = models.DateField(_("held on"))
+    # Names only (officers as the record names them): the record is read by the compound's residents.
+    residents_committee_attendees = models.CharField(_("for the residents' committee"), max_length=ATTENDEES_MAX)
+    owners_committee_attendees = models.CharField(_("for the owners' committee"), max_length=ATTENDEES_MAX)
+    property_attendees = models.CharField(_("for the property management"), max_length=ATTENDEES_MAX)
+    discussed = models.TextField(_("what was discussed"), max_length=TEXT_MAX)
+    recorded_by = models.ForeignKey(
+        "organizations.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("joint meeting")
+        verbose_name_plural = _("joint meetings")
+        indexes = [models.Index(fields=["scope_path", "-held_on"], name="jointmeeting_scope_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["compound", "held_on"], name="jointmeeting_once_a_day"),
+            models.CheckConstraint(condition=~Q(discussed=""), name="jointmeeting_discussed_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.compound_id} {self.held_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("roundtable:cogov_meeting", args=[self.pk])
+
+
+class ResponsibilityItem(BaseModel):
+    """One line of a compound's responsibility list: what one of the three parties undertook at a
+    joint meeting, by when, and whether it is done. Open lines are carried to the next meeting."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    meeting = models.ForeignKey(JointMeeting, on_delete=models.CASCADE, related_name="items")
+    scope_path = models.CharField(max_length=84, editable=False)
+    text = models.CharField(_("item"), max_length=ITEM_MAX)
+    party = models.CharField(_("responsible party"), max_length=24, choices=Party)
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.OPEN)
+    note = models.CharField(_("note"), max_length=NOTE_MAX, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("responsibility item")
+        verbose_name_plural = _("responsibility items")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["scope_path", "status"], name="responsibility_scope_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="responsibility_text_not_empty"),
+            models.CheckConstraint(
+                condition=(Q(status="done") & Q(done_on__isnull=False)) | (Q(status="open") & Q(done_on__isnull=True)),
+                name="responsibility_done_iff_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -17,8 +17,24 @@ from django.utils.translation import gettext as _
 from mulin.organizations.models import OrgUnit
 from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor
-from mulin.roundtable.models import OPEN_STATUSES, Decision, Level, Meeting, Topic, TopicPhoto
-from mulin.roundtable.selectors import decision_list_visible_to, meeting_list_visible_to, topic_list_visible_to
+from mulin.roundtable.models import (
+    OPEN_STATUSES,
+    Decision,
+    JointMeeting,
+    Level,
+    Meeting,
+    ResponsibilityItem,
+    Topic,
+    TopicPhoto,
+)
+from mulin.roundtable.selectors import (
+    cogov_officer_compound_paths,
+    decision_list_visible_to,
+    joint_meeting_list_visible_to,
+    meeting_list_visible_to,
+    responsibility_list_visible_to,
+    topic_list_visible_to,
+)
 
 C = Capability
 
@@ -126,3 +142,38 @@ def show_totals(decision: Decision) -> bool:
     """A secret ballot's totals appear only once the vote has closed (running totals would let
     someone watching tell what the last voter chose); an open ballot's at any time."""
     return decision.ballot != Decision.Ballot.SECRET or decision.status == Decision.Status.DECIDED
+
+
+# --- three-party co-governance -------------------------------------------------------------------
+
+
+def can_record_joint_meeting(actor: Actor, compound_path: str) -> bool:
+    """The compound's community staff and the officers of its three parties record its joint
+    meetings and keep the responsibility list."""
+    if actor.is_system:
+        return True
+    if not _active(actor):
+        return False
+    return actor.can(C.TOPIC_HANDLE, compound_path) or compound_path in cogov_officer_compound_paths(actor)
+
+
+def ensure_can_record_joint_meeting(actor: Actor, compound_path: str) -> None:
+    if not can_record_joint_meeting(actor, compound_path):
+        raise PermissionDenied(
+            _("Only the community's staff and the officers of the compound's three parties may do this.")
+        )
+
+
+def access_joint_meeting_by_id(actor: Actor, meeting_id: int | str) -> JointMeeting:
+    """The joint meeting if the actor may read it; Http404 for missing and not-yours alike."""
+    try:
+        return joint_meeting_list_visible_to(actor).get(pk=int(meeting_id))
+    except (JointMeeting.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_responsibility_by_id(actor: Actor, item_id: int | str) -> ResponsibilityItem:
+    try:
+        return responsibility_list_visible_to(actor).get(pk=int(item_id))
+    except (ResponsibilityItem.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

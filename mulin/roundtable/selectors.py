@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from mulin.organizations.models import OrgUnit, Person
 from mulin.organizations.roles import Capability
-from mulin.organizations.scoping import Actor, scope_q, subtree_q, subtrees_q
+from mulin.organizations.scoping import Actor, parent_path, scope_q, subtree_q, subtrees_q, unit_ancestor_paths
 from mulin.roundtable.models import (
     Decision,
+    JointMeeting,
     Meeting,
     Participant,
     Position,
     ProgressPost,
+    ResponsibilityItem,
     Topic,
     TopicEvent,
     TopicPhoto,
@@ -186,3 +188,92 @@ def meeting_open_votes(meeting: Meeting) -> list[Vote]:
         .select_related("participant__person", "option")
         .order_by("id")
     )
+
+
+# --- three-party co-governance -------------------------------------------------------------------
+
+
+def cogov_officer_compound_paths(actor: Actor) -> list[str]:
+    """The compounds whose three-party record the actor keeps as an officer of one of the parties
+    (the role is held at the party's unit, a child of the compound)."""
+    return [parent_path(path) for path in actor.scope_paths(Capability.COGOV_RECORD) if path]
+
+
+def cogov_home_compound_path(actor: Actor) -> str | None:
+    """The compound the actor lives in, if they read its community's board (a resident of it)."""
+    person = actor.person
+    if person is None or person.home_unit_id is None:
+        return None
+    home = OrgUnit.objects.filter(pk=person.home_unit_id).values_list("path", flat=True).first() or ""
+    compound = (
+        OrgUnit.objects.filter(kind=K.COMPOUND, path__in=unit_ancestor_paths(home))
+        .values_list("path", flat=True)
+        .first()
+    )
+    if compound is None or not actor.can(Capability.TOPIC_VIEW, compound):
+        return None
+    return compound
+
+
+def _cogov_visible_q(actor: Actor) -> Q:
+    if actor.is_system:
+        return Q()
+    paths = cogov_officer_compound_paths(actor)
+    home = cogov_home_compound_path(actor)
+    if home:
+        paths.append(home)
+    return scope_q(actor, Capability.TOPIC_HANDLE, "scope_path") | Q(scope_path__in=paths)
+
+
+def joint_meeting_list_visible_to(
+    actor: Actor, *, compound_id: int | None = None, before: int | None = None
+) -> QuerySet[JointMeeting]:
+    """Joint meetings the actor may read, newest first (keyset: `before`): community staff those of
+    their community's compounds, the parties' officers and the residents those of their compound;
+    each with its count of open items agreed at it."""
+    rows = JointMeeting.objects.filter(_cogov_visible_q(actor))
+    if compound_id is not None:
+        rows = rows.filter(compound_id=compound_id)
+    if before is not None:
+        rows = rows.filter(pk__lt=before)
+    return (
+        rows.select_related("compound")
+        .annotate(open_count=Count("items", filter=Q(items__status=ResponsibilityItem.Status.OPEN)))
+        .order_by("-id")
+    )
+
+
+def joint_meeting_items(meeting: JointMeeting) -> list[ResponsibilityItem]:
+    """The responsibility list agreed at this meeting."""
+    return list(meeting.items.order_by("due_on", "id"))
+
+
+def joint_meeting_followups(meeting: JointMeeting) -> list[ResponsibilityItem]:
+    """Items of the compound's earlier meetings that were still open when this one met (open now,
+    or done on or after its day): the follow-ups it reviews."""
+    return list(
+        ResponsibilityItem.objects.filter(
+            meeting__compound_id=meeting.compound_id, meeting__held_on__lt=meeting.held_on
+        )
+        .filter(Q(status=ResponsibilityItem.Status.OPEN) | Q(done_on__gte=meeting.held_on))
+        .select_related("meeting")
+        .order_by("due_on", "id")
+    )
+
+
+def responsibility_list_visible_to(actor: Actor) -> QuerySet[ResponsibilityItem]:
+    """Responsibility items of the joint meetings the actor may read."""
+    return ResponsibilityItem.objects.filter(_cogov_visible_q(actor)).select_related("meeting__compound")
+
+
+def cogov_compounds_for(actor: Actor) -> list[OrgUnit]:
+    """The compounds whose joint meetings the actor may record: governed compounds (those with an
+    owners' committee or a property management) of their community as staff, theirs as an officer."""
+    governed = OrgUnit.objects.filter(
+        kind=K.COMPOUND, children__kind__in=(K.OWNERS_COMMITTEE, K.PROPERTY_MANAGEMENT)
+    ).distinct()
+    if not actor.is_system:
+        governed = governed.filter(
+            scope_q(actor, Capability.TOPIC_HANDLE, "path") | Q(path__in=cogov_officer_compound_paths(actor))
+        )
+    return list(governed.order_by("path"))

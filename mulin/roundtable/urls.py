@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mulin.roundtable import views
+from mulin.roundtable import cogov_views, views
 
 app_name = "roundtable"
 urlpatterns = [
@@ -25,4 +25,8 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/decisions/", views.decision_create_view, name="decision_create"),
     path("decisions/<int:decision_id>/vote/", views.vote_view, name="vote"),
     path("decisions/<int:decision_id>/close/", views.decision_close_view, name="decision_close"),
+    path("cogov/", cogov_views.joint_meeting_list_view, name="cogov"),
+    path("cogov/<int:meeting_id>/", cogov_views.joint_meeting_detail_view, name="cogov_meeting"),
+    path("cogov/<int:meeting_id>/items/", cogov_views.responsibility_add_view, name="cogov_item_add"),
+    path("cogov/items/<int:item_id>/status/", cogov_views.responsibility_status_view, name="cogov_item_status"),
 ]

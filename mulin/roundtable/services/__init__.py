@@ -1,5 +1,6 @@
 """The roundtable service API (see docs/roundtable.md). Other modules import from here only."""
 
+from mulin.roundtable.services.cogov import joint_meeting_record, responsibility_add, responsibility_set_status
 from mulin.roundtable.services.meetings import (
     decision_close_vote,
     decision_open_vote,
@@ -30,11 +31,14 @@ __all__ = [
     "decision_close_vote",
     "decision_open_vote",
     "decision_record_consensus",
+    "joint_meeting_record",
     "meeting_record_attendance",
     "meeting_record_minutes",
     "meeting_schedule",
     "progress_post",
     "reopen_below",
+    "responsibility_add",
+    "responsibility_set_status",
     "topic_complete",
     "topic_escalate",
     "topic_merge",

@@ -16,14 +16,16 @@ from django.utils import timezone
 
 from mulin.organizations.models import OrgUnit, Person
 from mulin.organizations.scoping import actor_for_person
-from mulin.organizations.tests.factories import SYSTEM, make_person
+from mulin.organizations.tests.factories import SYSTEM, OrgUnitFactory, make_person
 from mulin.roundtable import services
 from mulin.roundtable.models import (
     OPEN_STATUSES,
     Decision,
+    JointMeeting,
     Meeting,
     Participant,
     ProgressPost,
+    ResponsibilityItem,
     Supervisor,
     Topic,
     TopicEvent,
@@ -42,9 +44,11 @@ MEETING, DECISION, MEETING_VOTE = "rt_meeting", "rt_decision", "rt_meeting_vote"
 DECIDED, IN_PROGRESS, RATING = "rt_decided", "rt_in_progress", "rt_rating"
 # Ready for the handlers' step: a vote with a vote in it, action items all closed, one rating in.
 DECISION_VOTED, ORDERS_DONE, RATED = "rt_decision_voted", "rt_orders_done", "rt_rated"
+# Three-party co-governance: a joint meeting of a compound, and an open item of its list.
+JOINT_MEETING, RESPONSIBILITY = "rt_joint_meeting", "rt_responsibility"
 OBJECT_KINDS = frozenset(
     {TOPIC, TOPIC_PAIR, TOPIC_PHOTO, MEETING, DECISION, MEETING_VOTE, DECIDED, IN_PROGRESS, RATING}
-    | {DECISION_VOTED, ORDERS_DONE, RATED}
+    | {DECISION_VOTED, ORDERS_DONE, RATED, JOINT_MEETING, RESPONSIBILITY}
 )
 STAFF = frozenset({"worker_cuiyu", "worker_nanyuan", "street_admin"})
 
@@ -162,6 +166,39 @@ def rows(Route: Any) -> list[Any]:
     # while an action item is open or nobody has rated: 302 on the page, 400 through the API).
     own_only = {"street_admin": (302, 403, 403)}
     own_only_api = {"street_admin": (200, 403, 403)}
+    # Three-party meetings: everyone reads those of the compound they live in (own and same: the
+    # compound of their community), staff record for their community's, the street administrator all.
+    cogov_seen = _objects({"street_admin": (200, 200, 200)}, default=(200, 200, 404))
+    cogov_seen_api = _objects({"street_admin": (200, 200, 200)}, default=(200, 200, 404), api=True)
+    cogov_record = _objects(_staff(302), default=(403, 403, 404))
+    cogov_record_api = _objects(_staff(201), default=(403, 403, 404), api=True)
+    cogov_mark_api = _objects(_staff(200), default=(403, 403, 404), api=True)
+
+    def record_body(cast: Cast, role: str) -> dict[str, Any] | None:
+        if role not in STAFF:
+            return None
+        unit = _governed(compound(cast, role))
+        # The latest free day: the same body for the same database (the mass-assignment test sends
+        # it twice, rolled back in between).
+        held_on = timezone.localdate()
+        while JointMeeting.objects.filter(compound=unit, held_on=held_on).exists():
+            held_on -= dt.timedelta(days=1)
+        return {
+            "compound": unit.pk,
+            "held_on": held_on.isoformat(),
+            "residents_committee_attendees": "居民小组长",
+            "owners_committee_attendees": "业委会主任",
+            "property_attendees": "物业经理",
+            "discussed": "矩阵议事",
+        }
+
+    def record_web(cast: Cast, role: str) -> dict[str, Any]:
+        body = record_body(cast, role)
+        return {f"record-{k}": v for k, v in body.items()} if body else {"record-discussed": "矩阵"}
+
+    def record_api(cast: Cast, role: str) -> dict[str, Any]:
+        return record_body(cast, role) or {"discussed": "矩阵"}
+
     return [
         # --- from decision to done ---
         Route(
@@ -335,6 +372,45 @@ def rows(Route: Any) -> list[Any]:
             data=lambda c, r: {"merge-into": _LAST_TARGET[0]},
             expect=_objects(handle, default=(403, 403, 404)),
         ),
+        # --- three-party co-governance ---
+        Route("roundtable:cogov", expect=_web(200)),
+        Route("roundtable:cogov", "POST", data=record_web, expect=staff_web(302)),
+        Route("roundtable:cogov_meeting", obj=JOINT_MEETING, expect=cogov_seen),
+        Route(
+            "roundtable:cogov_item_add",
+            "POST",
+            obj=JOINT_MEETING,
+            data=lambda c, r: {"item-text": "矩阵事项", "item-party": "property", "item-due_on": "2099-01-01"},
+            expect=cogov_record,
+        ),
+        Route(
+            "roundtable:cogov_item_status",
+            "POST",
+            obj=RESPONSIBILITY,
+            data=lambda c, r: {"status": "done", "note": "矩阵"},
+            expect=cogov_record,
+        ),
+        Route("api:cogov-meetings", expect=_api(200), api=True),
+        Route("api:cogov-meetings", "POST", data=record_api, expect=staff_api(201), api=True),
+        Route("api:cogov-compounds", expect=_api(200), api=True),
+        Route("api:cogov-parties", expect=_api(200), api=True),
+        Route("api:cogov-meeting", obj=JOINT_MEETING, expect=cogov_seen_api, api=True),
+        Route(
+            "api:cogov-items",
+            "POST",
+            obj=JOINT_MEETING,
+            data=lambda c, r: {"text": "矩阵事项", "party": "property", "due_on": "2099-01-01"},
+            expect=cogov_record_api,
+            api=True,
+        ),
+        Route(
+            "api:cogov-item-status",
+            "POST",
+            obj=RESPONSIBILITY,
+            data=lambda c, r: {"status": "done", "note": "矩阵"},
+            expect=cogov_mark_api,
+            api=True,
+        ),
         # --- API ---
         Route("api:topics", expect=_api(200), api=True),
         Route("api:topics", "POST", expect=_api(201), data=raise_topic, api=True),
@@ -377,8 +453,43 @@ def _raiser(cast: Cast, role: str, which: str) -> tuple[Person, OrgUnit]:
     return (own if which == "own" and own is not None else cast.plain_in(community)), place
 
 
+_RECORD_DAY = [0]
+
+
+def _governed(compound: OrgUnit) -> OrgUnit:
+    """The compound, with an owners' committee and a property management (as the demo's governed
+    compounds have): staff record joint meetings of governed compounds only."""
+    for kind, name in ((OrgUnit.Kind.OWNERS_COMMITTEE, "业委会"), (OrgUnit.Kind.PROPERTY_MANAGEMENT, "物业")):
+        if not OrgUnit.objects.filter(parent=compound, kind=kind).exists():
+            OrgUnitFactory(kind=kind, name=f"{compound.name}{name}", parent=compound)
+    return compound
+
+
+def _joint_target(cast: Cast, kind: str, role: str, which: str) -> dict[str, Any]:
+    """A fresh joint meeting of the identity's compound (own and same) or the other community's, with
+    an open item."""
+    _raiser_person, place = _raiser(cast, role, which)
+    _RECORD_DAY[0] += 1
+    held_on = timezone.localdate() - dt.timedelta(days=_RECORD_DAY[0])
+    meeting = services.joint_meeting_record(
+        actor=SYSTEM,
+        compound=place,
+        held_on=held_on,
+        residents_committee_attendees="居民小组长",
+        owners_committee_attendees="业委会主任",
+        property_attendees="物业经理",
+        discussed="矩阵议事",
+    )
+    if kind == JOINT_MEETING:
+        return {"meeting_id": meeting.pk}
+    item = services.responsibility_add(actor=SYSTEM, meeting=meeting, text="矩阵事项", party="property", due_on=held_on)
+    return {"item_id": item.pk}
+
+
 def target(cast: Cast, kind: str, role: str, which: str) -> dict[str, Any]:
     """URL arguments of a fresh topic raised by the identity, a neighbour, or a stranger."""
+    if kind in (JOINT_MEETING, RESPONSIBILITY):
+        return _joint_target(cast, kind, role, which)
     raiser, place = _raiser(cast, role, which)
     topic = services.topic_raise(
         actor=actor_for_person(raiser),
@@ -481,4 +592,6 @@ def world() -> dict[str, Any]:
         "ratings": TopicRating.objects.count(),
         "progress": ProgressPost.objects.count(),
         "supervisors": Supervisor.objects.count(),
+        "joint_meetings": JointMeeting.objects.count(),
+        "responsibilities": sorted(ResponsibilityItem.objects.values_list("pk", "status", "note", "done_on")),
     }

@@ -28,6 +28,7 @@ urlpatterns = [
     path("decisions/<int:decision_id>/close/", apis.DecisionCloseApi.as_view(), name="decision-close"),
     path("cogov/meetings/", cogov_apis.JointMeetingListApi.as_view(), name="cogov-meetings"),
     path("cogov/compounds/", cogov_apis.JointMeetingCompoundsApi.as_view(), name="cogov-compounds"),
+    path("cogov/evaluations/", cogov_apis.PropertyEvaluationApi.as_view(), name="cogov-evaluations"),
     path("cogov/parties/", cogov_apis.JointMeetingPartiesApi.as_view(), name="cogov-parties"),
     path("cogov/meetings/<int:meeting_id>/", cogov_apis.JointMeetingDetailApi.as_view(), name="cogov-meeting"),
     path("cogov/meetings/<int:meeting_id>/items/", cogov_apis.ResponsibilityAddApi.as_view(), name="cogov-items"),

@@ -25,5 +25,6 @@ register(
         "roundtable.joint_meeting_recorded": _("Three-party joint meeting recorded"),
         "roundtable.responsibility_added": _("Responsibility item added"),
         "roundtable.responsibility_status_set": _("Responsibility item marked"),
+        "roundtable.property_evaluated": _("Property service evaluated"),
     }
 )

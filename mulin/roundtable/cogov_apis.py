@@ -20,7 +20,11 @@ from mulin.roundtable import cogov_serializers as ser
 from mulin.roundtable import services
 from mulin.roundtable.models import Party
 from mulin.roundtable.permissions import access_joint_meeting_by_id, access_responsibility_by_id
-from mulin.roundtable.selectors import cogov_compounds_for, joint_meeting_list_visible_to
+from mulin.roundtable.selectors import (
+    cogov_compounds_for,
+    joint_meeting_list_visible_to,
+    property_evaluation_results,
+)
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input; nothing was changed."),
@@ -134,3 +138,29 @@ class ResponsibilityStatusApi(ActorMixin, APIView):
         serializer.is_valid(raise_exception=True)
         item = services.responsibility_set_status(actor=self.actor, item=item, **serializer.validated_data)
         return Response(ser.ResponsibilityItemSerializer(item).data)
+
+
+class PropertyEvaluationApi(ActorMixin, APIView):
+    @extend_schema(
+        operation_id="roundtable_cogov_evaluations_list",
+        summary="Yearly results of the property service evaluation the caller may read (residents: totals only)",
+        responses={200: ser.EvaluationResultSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        _ensure_may_look(self.actor)
+        return Response(ser.EvaluationResultSerializer(property_evaluation_results(self.actor), many=True).data)
+
+    @extend_schema(
+        operation_id="roundtable_cogov_evaluations_submit",
+        summary="Evaluate the property service of the compound one lives in, once a year (scores 1-5, a comment)",
+        request=ser.PropertyEvaluationSerializer,
+        responses={201: ser.EvaluationResultSerializer(many=True), **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ser.PropertyEvaluationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.property_evaluation_submit(actor=self.actor, **serializer.validated_data)
+        return Response(
+            ser.EvaluationResultSerializer(property_evaluation_results(self.actor), many=True).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -1,8 +1,9 @@
 """Three-party co-governance for the Daguan demo street: 南八苑's 居民小组, 业委会 and 物业 each have an
 officer, and two past joint meetings with a responsibility list — some items done, one carried
-from the first meeting to the second, some still open (one overdue).
+from the first meeting to the second, some still open (one overdue) — and residents' evaluations of
+its property service last year and this year (王秀英 has not evaluated yet: the form is hers).
 
-Built through the real services; idempotent (nothing happens once 南八苑 has a joint meeting).
+Built through the real services; idempotent (each part is skipped once 南八苑 has it).
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import datetime as dt
 from django.utils import timezone
 
 from mulin.organizations.models import OrgUnit, Person, Role
-from mulin.organizations.scoping import Actor, subtree_q
+from mulin.organizations.scoping import Actor, actor_for_person, subtree_q
 from mulin.organizations.services import role_grant
 from mulin.roundtable import services
-from mulin.roundtable.models import JointMeeting, Party, ResponsibilityItem
+from mulin.roundtable.models import JointMeeting, Party, PropertyEvaluation, ResponsibilityItem
 
 K = OrgUnit.Kind
 COMPOUND = "南八苑"
@@ -38,6 +39,39 @@ MEETINGS: list[tuple[int, str, list[tuple[str, str, int, int | None, str]]]] = [
 ]  # fmt: skip
 
 
+# The residents' yearly evaluations of 南八苑's property service: (years ago, [(cleaning, security,
+# repairs, greenery, attitude, comment)]). Last year's are moved back a year after the service wrote them.
+EVALUATIONS: list[tuple[int, list[tuple[int, int, int, int, int, str]]]] = [
+    (1, [(3, 4, 2, 3, 4, "报修后要等好几天"), (3, 3, 3, 2, 4, "绿化带没人管"), (4, 4, 3, 3, 4, ""),
+         (3, 4, 2, 2, 3, "楼道杂物没人清"), (4, 3, 3, 3, 4, "")]),
+    (0, [(4, 4, 4, 5, 4, "绿化带改成小花园了，很好"), (4, 5, 3, 4, 5, "门禁修得及时"), (5, 4, 4, 5, 4, ""),
+         (4, 4, 3, 4, 4, "维修还可以再快一点"), (4, 4, 4, 4, 5, ""), (3, 4, 4, 4, 4, "")]),
+]  # fmt: skip
+
+
+def _evaluations(compound: OrgUnit) -> None:
+    if PropertyEvaluation.objects.filter(compound=compound).exists():
+        return
+    residents = list(
+        Person.objects.filter(subtree_q("home_unit__path", compound.path), is_active=True, user__isnull=True).order_by(
+            "-id"
+        )[:6]
+    )
+    for years_ago, rows in EVALUATIONS:
+        for resident, (cleaning, security, repairs, greenery, attitude, comment) in zip(residents, rows, strict=False):
+            evaluation = services.property_evaluation_submit(
+                actor=actor_for_person(resident),
+                cleaning=cleaning,
+                security=security,
+                repairs=repairs,
+                greenery=greenery,
+                attitude=attitude,
+                comment=comment,
+            )
+            if years_ago:
+                PropertyEvaluation.objects.filter(pk=evaluation.pk).update(year=evaluation.year - years_ago)
+
+
 def _officers(compound: OrgUnit) -> dict[str, Person]:
     """One resident of the compound as the officer of each party (the first residents by id)."""
     units = {unit.kind: unit for unit in OrgUnit.objects.filter(parent=compound, kind__in=list(PARTY_UNITS))}
@@ -55,9 +89,12 @@ def _officers(compound: OrgUnit) -> dict[str, Person]:
 
 
 def seed_demo_cogov(actor: Actor) -> int:
-    """南八苑's officers and joint meetings; return how many meetings were added."""
+    """南八苑's officers, joint meetings and residents' evaluations; return how many meetings were added."""
     compound = OrgUnit.objects.filter(kind=K.COMPOUND, name=COMPOUND).order_by("path").first()
-    if compound is None or JointMeeting.objects.filter(compound=compound).exists():
+    if compound is None:
+        return 0
+    _evaluations(compound)
+    if JointMeeting.objects.filter(compound=compound).exists():
         return 0
     officers = _officers(compound)
 

@@ -101,3 +101,30 @@ class ResponsibilityAddSerializer(serializers.Serializer):
 class ResponsibilityStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ResponsibilityItem.Status.choices)
     note = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")
+
+
+class EvaluationYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    count = serializers.IntegerField()
+    average = serializers.FloatField()
+    aspects = serializers.DictField(
+        child=serializers.FloatField(),
+        required=False,
+        help_text="Average per aspect; only for the compound's three parties and community staff.",
+    )
+
+
+class EvaluationResultSerializer(serializers.Serializer):
+    compound = CompoundSerializer()
+    full = serializers.BooleanField(help_text="Whether the caller sees the results by aspect and the comments.")
+    years = EvaluationYearSerializer(many=True)
+    comments = serializers.ListField(child=serializers.CharField(), help_text="This year's comments, without names.")
+
+
+class PropertyEvaluationSerializer(serializers.Serializer):
+    cleaning = serializers.IntegerField(min_value=1, max_value=5)
+    security = serializers.IntegerField(min_value=1, max_value=5)
+    repairs = serializers.IntegerField(min_value=1, max_value=5)
+    greenery = serializers.IntegerField(min_value=1, max_value=5)
+    attitude = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=NOTE_MAX, required=False, allow_blank=True, default="")

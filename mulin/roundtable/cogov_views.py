@@ -23,7 +23,7 @@ from mulin.organizations.roles import Capability
 from mulin.organizations.scoping import Actor
 from mulin.roundtable import forms as F
 from mulin.roundtable import services
-from mulin.roundtable.models import JointMeeting
+from mulin.roundtable.models import JointMeeting, PropertyEvaluation
 from mulin.roundtable.permissions import (
     access_joint_meeting_by_id,
     access_responsibility_by_id,
@@ -34,6 +34,9 @@ from mulin.roundtable.selectors import (
     joint_meeting_followups,
     joint_meeting_items,
     joint_meeting_list_visible_to,
+    property_evaluation_given,
+    property_evaluation_home,
+    property_evaluation_results,
 )
 
 
@@ -153,3 +156,37 @@ def responsibility_status_view(request: HttpRequest, item_id: int) -> HttpRespon
         for error in errors:
             messages.error(request, str(error))
     return _detail(request, back, 400, status_form=form)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def property_evaluation_view(request: HttpRequest) -> HttpResponse:
+    """Residents evaluate their compound's property service once a year; the results below (in
+    full for the parties and staff, totals for residents)."""
+    actor = request_actor(request)
+    if not _may_look(actor):
+        raise PermissionDenied(_("You may not see the three-party meetings."))
+    home = property_evaluation_home(actor)
+    year = timezone.localdate().year
+    given = home is not None and property_evaluation_given(actor, home, year)
+    form = F.PropertyEvaluationForm(request.POST or None, prefix="eval") if home is not None and not given else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Only residents of a compound with a property management evaluate its service."))
+        if form.is_valid():
+            try:
+                services.property_evaluation_submit(actor=actor, **form.cleaned_data)
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, _("Thank you: your evaluation is recorded."))
+                return redirect("roundtable:cogov_evaluation")
+    context = {
+        "home": home,
+        "year": year,
+        "given": given,
+        "form": form,
+        "results": property_evaluation_results(actor),
+        "aspects": [(name, F.PropertyEvaluationForm.base_fields[name].label) for name in PropertyEvaluation.ASPECTS],
+    }
+    status = 400 if form is not None and form.is_bound and form.errors else 200
+    return render(request, "roundtable/property_evaluation.html", context, status=status)

@@ -195,3 +195,19 @@ class ResponsibilityForm(forms.Form):
 class ResponsibilityStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ResponsibilityItem.Status.choices)
     note = forms.CharField(label=_("Note"), max_length=NOTE_MAX, required=False)
+
+
+_SCORES = [(n, str(n)) for n in range(5, 0, -1)]
+
+
+class PropertyEvaluationForm(forms.Form):
+    cleaning = forms.TypedChoiceField(label=_("Cleaning"), choices=_SCORES, coerce=int, widget=forms.RadioSelect)
+    security = forms.TypedChoiceField(
+        label=_("Security and order"), choices=_SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    repairs = forms.TypedChoiceField(label=_("Repairs"), choices=_SCORES, coerce=int, widget=forms.RadioSelect)
+    greenery = forms.TypedChoiceField(label=_("Greenery"), choices=_SCORES, coerce=int, widget=forms.RadioSelect)
+    attitude = forms.TypedChoiceField(
+        label=_("Service attitude"), choices=_SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(label=_("Comment (optional)"), max_length=NOTE_MAX, required=False)

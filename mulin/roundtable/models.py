@@ -486,3 +486,41 @@ class ResponsibilityItem(BaseModel):
 
     def __str__(self) -> str:
         return self.text
+
+
+class PropertyEvaluation(BaseModel):
+    """A resident's yearly evaluation of their compound's property service: once a year (a
+    database constraint), scores 1–5 on a few aspects and a comment. Read as totals only by
+    residents; by aspect (without names) by the three parties and community staff."""
+
+    ASPECTS = ("cleaning", "security", "repairs", "greenery", "attitude")
+
+    compound = models.ForeignKey(
+        "organizations.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("compound")
+    )
+    scope_path = models.CharField(max_length=84, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    person = models.ForeignKey("organizations.Person", on_delete=models.CASCADE, related_name="+")
+    cleaning = models.PositiveSmallIntegerField(_("cleaning"))
+    security = models.PositiveSmallIntegerField(_("security and order"))
+    repairs = models.PositiveSmallIntegerField(_("repairs"))
+    greenery = models.PositiveSmallIntegerField(_("greenery"))
+    attitude = models.PositiveSmallIntegerField(_("service attitude"))
+    comment = models.CharField(_("comment"), max_length=NOTE_MAX, blank=True)
+
+    class Meta:
+        verbose_name = _("property service evaluation")
+        verbose_name_plural = _("property service evaluations")
+        indexes = [models.Index(fields=["scope_path", "year"], name="propertyeval_scope_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["compound", "person", "year"], name="propertyeval_once_a_year"),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{aspect}__gte": 1, f"{aspect}__lte": 5}), name=f"propertyeval_{aspect}_1_to_5"
+                )
+                for aspect in ("cleaning", "security", "repairs", "greenery", "attitude")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.compound_id} {self.year} {self.person_id}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Avg, Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from mulin.organizations.models import OrgUnit, Person
 from mulin.organizations.roles import Capability
@@ -16,6 +17,7 @@ from mulin.roundtable.models import (
     Participant,
     Position,
     ProgressPost,
+    PropertyEvaluation,
     ResponsibilityItem,
     Topic,
     TopicEvent,
@@ -277,3 +279,69 @@ def cogov_compounds_for(actor: Actor) -> list[OrgUnit]:
             scope_q(actor, Capability.TOPIC_HANDLE, "path") | Q(path__in=cogov_officer_compound_paths(actor))
         )
     return list(governed.order_by("path"))
+
+
+def property_evaluation_home(actor: Actor) -> OrgUnit | None:
+    """The governed compound (one with a property management) the actor lives in: the one whose
+    property service they evaluate."""
+    path = cogov_home_compound_path(actor)
+    if path is None:
+        return None
+    return OrgUnit.objects.filter(path=path, children__kind=K.PROPERTY_MANAGEMENT).distinct().first()
+
+
+def property_evaluation_results(actor: Actor, *, years: int = 3) -> list[dict[str, object]]:
+    """Each compound's yearly results the actor may read, latest year first (year on year):
+    the compounds they record for in full (count, overall and per-aspect averages, this year's
+    comments without names), the compound they live in as totals only (count and overall average).
+    Three queries whatever the number of compounds."""
+    full = {unit.pk: unit for unit in cogov_compounds_for(actor)}
+    home = property_evaluation_home(actor)
+    units = dict(full)
+    if home is not None:
+        units.setdefault(home.pk, home)
+    if not units:
+        return []
+    aspects = PropertyEvaluation.ASPECTS
+    rows = (
+        PropertyEvaluation.objects.filter(compound_id__in=list(units))
+        .values("compound_id", "year")
+        .annotate(count=Count("id"), **{aspect: Avg(aspect) for aspect in aspects})
+        .order_by("compound_id", "-year")
+    )
+    by_unit: dict[int, list[dict[str, object]]] = {}
+    for row in rows:
+        averages = [float(row[aspect]) for aspect in aspects]
+        year: dict[str, object] = {
+            "year": row["year"],
+            "count": row["count"],
+            "average": round(sum(averages) / len(averages), 2),
+        }
+        if row["compound_id"] in full:
+            year["aspects"] = {aspect: round(value, 2) for aspect, value in zip(aspects, averages, strict=True)}
+        by_unit.setdefault(row["compound_id"], []).append(year)
+    this_year = timezone.localdate().year
+    comments: dict[int, list[str]] = {}
+    for compound_id, comment in (
+        PropertyEvaluation.objects.filter(compound_id__in=list(full), year=this_year)
+        .exclude(comment="")
+        .order_by("-id")
+        .values_list("compound_id", "comment")[:200]
+    ):
+        comments.setdefault(compound_id, []).append(comment)
+    return [
+        {
+            "compound": unit,
+            "full": pk in full,
+            "years": by_unit.get(pk, [])[:years],
+            "comments": comments.get(pk, []) if pk in full else [],
+        }
+        for pk, unit in sorted(units.items(), key=lambda item: item[1].path)
+    ]
+
+
+def property_evaluation_given(actor: Actor, compound: OrgUnit, year: int) -> bool:
+    return (
+        actor.person_id is not None
+        and PropertyEvaluation.objects.filter(compound=compound, person_id=actor.person_id, year=year).exists()
+    )

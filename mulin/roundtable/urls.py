@@ -26,6 +26,7 @@ urlpatterns = [
     path("decisions/<int:decision_id>/vote/", views.vote_view, name="vote"),
     path("decisions/<int:decision_id>/close/", views.decision_close_view, name="decision_close"),
     path("cogov/", cogov_views.joint_meeting_list_view, name="cogov"),
+    path("cogov/evaluation/", cogov_views.property_evaluation_view, name="cogov_evaluation"),
     path("cogov/<int:meeting_id>/", cogov_views.joint_meeting_detail_view, name="cogov_meeting"),
     path("cogov/<int:meeting_id>/items/", cogov_views.responsibility_add_view, name="cogov_item_add"),
     path("cogov/items/<int:item_id>/status/", cogov_views.responsibility_status_view, name="cogov_item_status"),

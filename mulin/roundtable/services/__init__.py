@@ -1,6 +1,11 @@
 """The roundtable service API (see docs/roundtable.md). Other modules import from here only."""
 
-from mulin.roundtable.services.cogov import joint_meeting_record, responsibility_add, responsibility_set_status
+from mulin.roundtable.services.cogov import (
+    joint_meeting_record,
+    property_evaluation_submit,
+    responsibility_add,
+    responsibility_set_status,
+)
 from mulin.roundtable.services.meetings import (
     decision_close_vote,
     decision_open_vote,
@@ -36,6 +41,7 @@ __all__ = [
     "meeting_record_minutes",
     "meeting_schedule",
     "progress_post",
+    "property_evaluation_submit",
     "reopen_below",
     "responsibility_add",
     "responsibility_set_status",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,9 +22,11 @@ from mulin.roundtable.models import (
     TEXT_MAX,
     JointMeeting,
     Party,
+    PropertyEvaluation,
     ResponsibilityItem,
 )
 from mulin.roundtable.permissions import ensure_can_record_joint_meeting
+from mulin.roundtable.selectors import property_evaluation_home
 from mulin.roundtable.services._common import audit
 
 S = ResponsibilityItem.Status
@@ -123,3 +125,36 @@ def responsibility_set_status(
     item.refresh_from_db()
     audit("responsibility_status_set", actor, item, item.scope_path, status=status)
     return item
+
+
+SCORE_FIELDS = PropertyEvaluation.ASPECTS
+
+
+def property_evaluation_submit(*, actor: Actor, comment: str = "", **scores: int) -> PropertyEvaluation:
+    """The actor's evaluation of the property service of the governed compound they live in, for
+    this year: a score 1–5 for each aspect and a comment. Once a year (a unique constraint: a second
+    one is refused, nothing written); PermissionDenied for someone who does not live in a governed
+    compound."""
+    compound = property_evaluation_home(actor)
+    if compound is None or actor.person is None:
+        raise PermissionDenied(_("Only residents of a compound with a property management evaluate its service."))
+    errors: dict[str, list[str]] = {}
+    for field in SCORE_FIELDS:
+        value = scores.get(field)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+            errors[field] = [_("Give a score from 1 to 5.")]
+    if set(scores) - set(SCORE_FIELDS):
+        errors["__all__"] = [_("Unknown aspect.")]
+    if errors:
+        raise ValidationError(errors)
+    comment = clean_text(comment, field="comment", max_length=NOTE_MAX)
+    year = timezone.localdate().year
+    try:
+        with transaction.atomic():
+            evaluation = PropertyEvaluation.objects.create(
+                compound=compound, scope_path=compound.path, year=year, person=actor.person, comment=comment, **scores
+            )
+    except IntegrityError:
+        raise ValidationError({"__all__": [_("You have evaluated the property service this year already.")]}) from None
+    audit("property_evaluated", actor, evaluation, compound.path, year=year)
+    return evaluation

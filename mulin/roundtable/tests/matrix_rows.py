@@ -25,6 +25,7 @@ from mulin.roundtable.models import (
     Meeting,
     Participant,
     ProgressPost,
+    PropertyEvaluation,
     ResponsibilityItem,
     Supervisor,
     Topic,
@@ -191,6 +192,16 @@ def rows(Route: Any) -> list[Any]:
             "property_attendees": "物业经理",
             "discussed": "矩阵议事",
         }
+
+    def evaluate_api(cast: Cast, role: str) -> dict[str, Any]:
+        """Everyone in the cast lives in a compound of their community: once it has a property
+        management, they evaluate it (the refused, signed out, send nothing that is looked at)."""
+        if role not in OUT:
+            _governed(compound(cast, role))
+        return {"cleaning": 4, "security": 4, "repairs": 3, "greenery": 5, "attitude": 4, "comment": "矩阵"}
+
+    def evaluate_web(cast: Cast, role: str) -> dict[str, Any]:
+        return {f"eval-{k}": v for k, v in evaluate_api(cast, role).items()}
 
     def record_web(cast: Cast, role: str) -> dict[str, Any]:
         body = record_body(cast, role)
@@ -390,6 +401,10 @@ def rows(Route: Any) -> list[Any]:
             data=lambda c, r: {"status": "done", "note": "矩阵"},
             expect=cogov_record,
         ),
+        Route("roundtable:cogov_evaluation", expect=_web(200)),
+        Route("roundtable:cogov_evaluation", "POST", data=evaluate_web, expect=_web(302)),
+        Route("api:cogov-evaluations", expect=_api(200), api=True),
+        Route("api:cogov-evaluations", "POST", data=evaluate_api, expect=_api(201), api=True),
         Route("api:cogov-meetings", expect=_api(200), api=True),
         Route("api:cogov-meetings", "POST", data=record_api, expect=staff_api(201), api=True),
         Route("api:cogov-compounds", expect=_api(200), api=True),
@@ -593,5 +608,6 @@ def world() -> dict[str, Any]:
         "progress": ProgressPost.objects.count(),
         "supervisors": Supervisor.objects.count(),
         "joint_meetings": JointMeeting.objects.count(),
+        "property_evaluations": PropertyEvaluation.objects.count(),
         "responsibilities": sorted(ResponsibilityItem.objects.values_list("pk", "status", "note", "done_on")),
     }

@@ -84,6 +84,12 @@ def fragment_rows(rows: Iterable[Model]) -> Frozen:
     return Frozen(_loaded(row, depth=0) for row in rows)
 
 
+@register.filter
+def fragment_row(row: Model) -> Frozen:
+    """One row's content as a key part (see `fragment_rows`)."""
+    return Frozen((_loaded(row, depth=0),))
+
+
 def _loaded(row: Model, *, depth: int) -> tuple[Any, ...]:
     values: list[Any] = [row._meta.label]
     values += [

@@ -393,3 +393,33 @@ def test_a_bad_host_header_gets_the_400_page_not_a_server_error(settings):
     response = Client(raise_request_exception=False).get("/accounts/login/", HTTP_HOST="evil.example")
 
     assert response.status_code == 400
+
+
+def test_the_kept_parts_of_the_frame_follow_language_text_size_and_the_unread_count(street, client):
+    """The frame's fixed parts are kept per content (mulin_fragments): each switch still shows."""
+    resident = make_person(home=street.cuiyu_building, with_account=True)
+    _signed_in(client, resident)
+    client.post(reverse("web:set_language"), {"language": "zh-hans", "next": "/"})
+    chinese = _page(client)
+
+    client.post(reverse("web:set_language"), {"language": "en", "next": "/"})
+    english = _page(client)
+    client.post(reverse("web:text_size"), {"size": "large", "next": "/"})
+    large = _page(client)
+    notification_send(kind="street.announcement", recipients=[resident], params={"subject": "停水", "text": ""})
+    told = _page(client)
+    client.post(reverse("web:text_size"), {"size": "normal", "next": "/"})
+    normal = _page(client)
+
+    assert 'class="chip chip-active" lang="zh-hans"' in chinese
+    assert 'class="chip chip-active" lang="en"' in english
+    assert "Sign out" in english and "Sign out" not in chinese
+    assert 'value="normal" class="chip chip-active"' in large
+    assert 'value="large" class="chip"' in normal
+    assert '<span class="badge">' not in english
+    assert '<span class="badge">1</span>' in told
+    # The forms' CSRF tokens are each request's own, never kept with a fragment.
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', told)
+    again = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', _page(client))
+    assert len(tokens) == 3
+    assert not set(tokens) & set(again)

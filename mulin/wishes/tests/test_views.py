@@ -11,7 +11,7 @@ from mulin.core.models import AuditEvent
 from mulin.organizations.tests.factories import actor
 from mulin.points.models import LedgerEntry
 from mulin.wishes.models import Wish
-from mulin.wishes.services import wish_claim, wish_publish, wish_submit
+from mulin.wishes.services import wish_claim, wish_fulfil, wish_publish, wish_submit
 from mulin.wishes.tests.factories import category, jpeg_upload, make_wish
 
 pytestmark = pytest.mark.django_db
@@ -379,3 +379,23 @@ def test_an_action_form_sent_back_with_errors_is_not_the_kept_empty_one(cast, cl
     assert "This field is required." not in empty
     assert "This field is required." in refused
     assert "This field is required." not in empty_again
+
+
+def test_the_kept_wish_page_shows_each_step_and_only_the_readers_share(cast, client, english):
+    """The wish's facts and timeline are kept per content and per private/public reader."""
+    wish = make_wish(wisher=cast.resident, status=S.CLAIMED, moderator=cast.nanyuan_worker, claimant=cast.member)
+    url = reverse("wishes:detail", args=[wish.pk])
+    client.force_login(cast.nanyuan_worker.user)
+    claimed = client.get(url).content.decode()
+
+    wish_fulfil(actor=actor(cast.member), wish=wish, note="已修好水龙头", photos=[jpeg_upload()], hours="1.5")
+    fulfilled = client.get(url).content.decode()
+    client.force_login(cast.stranger.user)
+    public = client.get(url).content.decode()
+
+    assert "已修好水龙头" not in claimed
+    assert "已修好水龙头" in fulfilled  # the note, and the fulfilment in the timeline
+    assert fulfilled.count("<li><strong>") == claimed.count("<li><strong>") + 1
+    assert "已修好水龙头" not in public
+    assert "王秀英" not in public
+    assert "王**" in public

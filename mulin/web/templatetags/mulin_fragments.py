@@ -15,7 +15,8 @@ So the key is the content: a write that changes a row changes the key (nothing t
 nothing stale, no cross-process signal), and a viewer who may see other rows gets another key.
 The body must not show anything that is not in the key: no `{% csrf_token %}`, nothing about
 the viewer (`actor`, `user`, `request`) unless it is given to the tag. A bounded LRU per process
-(`FRAGMENT_ENTRIES`) keeps the memory small: a few MB per worker.
+(`FRAGMENT_ENTRIES`) bounds the memory: a wall page's entry (key and markup) is ~80 KB, a wish
+page's parts a few KB, so at most ~20 MB per worker.
 
     {% load mulin_fragments %}
     {% fragment wishes|fragment_rows next_url %}{% for wish in wishes %}…{% endfor %}{% endfragment %}
@@ -45,7 +46,7 @@ from django.utils.translation import get_language
 
 register = template.Library()
 
-FRAGMENT_ENTRIES = 512
+FRAGMENT_ENTRIES = 256
 _fragments: OrderedDict[tuple[Any, ...], SafeString] = OrderedDict()
 _lock = threading.Lock()
 _node_ids = itertools.count()  # a node's place in a template, never reused (id() could be)

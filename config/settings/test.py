@@ -14,6 +14,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 MULIN_LOGIN_RATE_PER_MINUTE = 1000
 MULIN_TASKS_IN_PROCESS = True
 MULIN_TASKS_RAISE = True
+MULIN_FRAGMENTS_CHECK = True  # every {% fragment %} rendered again and compared with its kept markup
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = "memory://"

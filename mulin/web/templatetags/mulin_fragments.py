@@ -18,6 +18,10 @@ the viewer (`actor`, `user`, `request`) unless it is given to the tag. A bounded
 (`FRAGMENT_ENTRIES`) bounds the memory: a wall page's entry (key and markup) is ~80 KB, a wish
 page's parts a few KB, so at most ~20 MB per worker.
 
+With MULIN_FRAGMENTS_CHECK (the test settings) every body is rendered again and compared with
+what its key found: a key that misses something fails the test that shows it, and the queries of
+a row loaded lazily in the body are counted by the query-count tests as without the cache.
+
     {% load mulin_fragments %}
     {% fragment wishes|fragment_rows next_url %}{% for wish in wishes %}…{% endfor %}{% endfragment %}
 """
@@ -33,6 +37,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.db.models import Model
 from django.dispatch import receiver
@@ -59,6 +64,10 @@ class Frozen(tuple[Any, ...]):
     """A key part already made of hashable values (`fragment_rows`): not walked again."""
 
     __slots__ = ()
+
+
+class FragmentKeyError(AssertionError):
+    """Under MULIN_FRAGMENTS_CHECK (the tests): a body showed what its key does not hold."""
 
 
 def freeze(value: Any) -> Any:
@@ -124,12 +133,19 @@ class FragmentNode(template.Node):
             get_urlconf(),
             *(freeze(part.resolve(context)) for part in self.parts),
         )
+        check = settings.MULIN_FRAGMENTS_CHECK
         with _lock:
             cached = _fragments.get(key)
-            if cached is not None:
+            if cached is not None and not check:
                 _fragments.move_to_end(key)
                 return cached
         rendered = self.nodelist.render(context)  # already SafeString: the body escaped its own output
+        if cached is not None and rendered != cached:
+            where = getattr(getattr(self, "origin", None), "name", "?")
+            raise FragmentKeyError(
+                f"{where}: a {{% fragment %}} rendered differently under the same key; its key misses "
+                "something the body shows (a value, a row loaded lazily, a CSRF token)"
+            )
         with _lock:
             _fragments[key] = rendered
             while len(_fragments) > FRAGMENT_ENTRIES:

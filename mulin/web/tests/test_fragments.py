@@ -13,7 +13,13 @@ from django.urls import clear_script_prefix, set_script_prefix
 from django.utils import timezone, translation
 
 from mulin.organizations.models import OrgUnit
-from mulin.web.templatetags.mulin_fragments import FRAGMENT_ENTRIES, fragment_rows, fragments_clear, freeze
+from mulin.web.templatetags.mulin_fragments import (
+    FRAGMENT_ENTRIES,
+    FragmentKeyError,
+    fragment_rows,
+    fragments_clear,
+    freeze,
+)
 from mulin.wishes.models import Wish, WishCategory
 
 
@@ -39,7 +45,8 @@ def _empty():  # type: ignore[no-untyped-def]
     fragments_clear()
 
 
-def test_the_body_is_rendered_once_per_key():
+def test_the_body_is_rendered_once_per_key(settings):
+    settings.MULIN_FRAGMENTS_CHECK = False  # as in production
     page = _template("{% fragment key %}{{ counter }}{% endfragment %}")
     counter = Counter()
 
@@ -48,6 +55,16 @@ def test_the_body_is_rendered_once_per_key():
     other = page.render({"key": "b", "counter": counter})
 
     assert (first, again, other) == ("render 1", "render 1", "render 2")
+
+
+def test_under_the_check_a_key_that_misses_what_the_body_shows_fails():
+    """The test settings render every body again: an incomplete key fails the test that shows it."""
+    page = _template("{% fragment key %}{{ counter }}{% endfragment %}")
+    counter = Counter()
+    page.render({"key": "a", "counter": counter})
+
+    with pytest.raises(FragmentKeyError):
+        page.render({"key": "a", "counter": counter})
 
 
 def test_two_places_with_the_same_key_keep_their_own_markup():
@@ -92,7 +109,7 @@ def test_a_fragment_needs_its_key():
         _template("{% fragment %}x{% endfragment %}")
 
 
-def test_the_cache_is_bounded():
+def test_the_cache_is_bounded(settings):
     page = _template("{% fragment k %}{{ k }}{% endfragment %}")
     for k in range(FRAGMENT_ENTRIES + 50):
         page.render({"k": k})

@@ -271,4 +271,5 @@ def test_api_roles_list_says_which_roles_the_caller_may_appoint(world):
         Role.VOLUNTEER,
         Role.BRANCH_SECRETARY,
         Role.COMMUNITY_WORKER,
+        Role.GOVERNANCE_OFFICER,
     }

@@ -22,3 +22,20 @@ register(
         default_channels=frozenset({"sms"}),
     )
 )
+register(
+    NotificationKind(
+        key="activities.reminder_eve",
+        label=_("Reminder the day before an activity I signed up for"),
+        title=_("Tomorrow: “%(title)s” at %(time)s"),
+        body=_("You signed up for this activity. If you cannot come, cancel your place so someone waiting gets it."),
+        default_channels=frozenset({"sms"}),
+    )
+)
+register(
+    NotificationKind(
+        key="activities.reminder_soon",
+        label=_("Reminder an hour before an activity I signed up for"),
+        title=_("In an hour: “%(title)s” at %(time)s"),
+        body=_("Check in by scanning the activity's code when you arrive."),
+    )
+)

@@ -188,6 +188,9 @@ class Signup(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     check_in_method = models.CharField(max_length=16, choices=CheckIn, blank=True, default="")
+    # When the reminders went (services.activity_remind_due): set once, by a conditional UPDATE.
+    reminded_eve_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_soon_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("sign-up")

@@ -459,3 +459,62 @@ def calendar_feed_reset(*, actor: Actor) -> CalendarFeed:
     )
     audit_record(verb="activities.calendar_reset", actor=actor.person, target=feed, data={"first": created})
     return feed
+
+
+# --- Reminders ---------------------------------------------------------------------------------
+# The day before (from 18:00, like duty reminders) and an hour before, to each confirmed sign-up of
+# an activity that is not cancelled. A reminder whose window has passed is never sent late: a
+# sign-up made on the day gets only the hour-before one, and the day-before one is skipped once the
+# hour-before one is due. Each goes once: the rows are claimed by a conditional UPDATE of their
+# `reminded_*` stamp, after reading them FOR UPDATE SKIP LOCKED (PostgreSQL) or under SQLite's
+# single writer, so two schedulers running at once cannot both send.
+
+REMIND_EVE_FROM = dt.time(18, 0)
+REMIND_SOON = dt.timedelta(hours=1)
+
+
+def _remind(kind: str, field: str, due: Any, now: dt.datetime, batch: int) -> int:
+    with transaction.atomic():
+        rows = list(
+            due.filter(**{f"{field}__isnull": True})
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("activity", "person")
+            .order_by("activity_id", "id")[:batch]
+        )
+        if not rows:
+            return 0
+        Signup.objects.filter(pk__in=[row.pk for row in rows], **{f"{field}__isnull": True}).update(**{field: now})
+        by_activity: dict[int, list[Signup]] = {}
+        for row in rows:
+            by_activity.setdefault(row.activity_id, []).append(row)
+        for signups in by_activity.values():
+            activity = signups[0].activity
+            notification_send(
+                kind=kind,
+                recipients=[signup.person for signup in signups],
+                params={"title": activity.title, "time": _when(activity)},
+                url=activity.get_absolute_url(),
+            )
+    return len(rows)
+
+
+def activity_remind_due(*, now: dt.datetime | None = None, batch: int = 1000) -> dict[str, int]:
+    """Send the activity reminders that are due now; return how many of each were sent."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    confirmed = Signup.objects.filter(
+        status=Signup.Status.CONFIRMED, activity__status=Activity.Status.PUBLISHED, activity__starts_at__gt=now
+    )
+    sent = {"eve": 0, "soon": 0}
+    if local.time() >= REMIND_EVE_FROM:
+        tz = timezone.get_current_timezone()
+        start = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        eve = confirmed.filter(
+            activity__starts_at__gte=start,
+            activity__starts_at__lt=start + dt.timedelta(days=1),
+            activity__starts_at__gt=now + REMIND_SOON,
+        )
+        sent["eve"] = _remind("activities.reminder_eve", "reminded_eve_at", eve, now, batch)
+    soon = confirmed.filter(activity__starts_at__lte=now + REMIND_SOON)
+    sent["soon"] = _remind("activities.reminder_soon", "reminded_soon_at", soon, now, batch)
+    return sent

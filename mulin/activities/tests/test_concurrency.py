@@ -58,3 +58,33 @@ def test_500_sign_ups_for_50_places_give_exactly_50_and_a_waitlist_in_order(stre
     assert list(Notification.objects.filter(kind="activities.promoted").values_list("recipient_id", flat=True)) == [
         waiting[0].person_id
     ]
+
+
+def test_four_schedulers_reminding_at_once_send_each_reminder_once(street, reference_data):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from mulin.activities.services import activity_remind_due
+
+    activity = make_activity(street.nanyuan_branch, capacity=60)
+    person_bulk_register(
+        actor=SYSTEM,
+        drafts=[
+            PersonDraft(full_name=f"提醒{i}", home_unit=street.nanyuan_building, phone=next_phone(), row=i + 1)
+            for i in range(60)
+        ],
+    )
+    for person in Person.objects.filter(full_name__startswith="提醒").select_related("home_unit"):
+        activity_sign_up(actor=actor_for_person(person), activity=activity)
+    day_before = timezone.localtime(activity.starts_at).date() - dt.timedelta(days=1)
+    eve = dt.datetime.combine(day_before, dt.time(19), tzinfo=timezone.get_current_timezone())
+
+    results = run_at_once([lambda: activity_remind_due(now=eve, batch=25) for _ in range(4)], timeout=60)
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    while activity_remind_due(now=eve, batch=25)["eve"]:
+        pass  # whatever the threads skipped (rows locked by another) goes on the next runs
+    sent = list(Notification.objects.filter(kind="activities.reminder_eve").values_list("recipient_id", flat=True))
+    assert len(sent) == len(set(sent)) == 60
+    assert sum(r["eve"] for r in results) <= 60

@@ -359,6 +359,7 @@ SPECTACULAR_SETTINGS = {
         "RosterPeriodKindEnum": "mulin.rosters.models.RosterPeriod.Kind",
         "DutyRequestKindEnum": "mulin.rosters.models.DutyRequest.Kind",
         "SignupStatusEnum": "mulin.activities.models.Signup.Status",
+        "ResponsibilityItemStatusEnum": "mulin.roundtable.models.ResponsibilityItem.Status",
     },
 }
 

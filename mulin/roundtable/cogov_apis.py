@@ -93,11 +93,11 @@ class JointMeetingPartiesApi(ActorMixin, APIView):
     @extend_schema(
         operation_id="roundtable_cogov_parties_list",
         summary="The three parties an item of the responsibility list may be given to (`party`)",
-        responses={200: ser.PartySerializer(many=True)},
+        responses={200: ser.CogovPartySerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
         rows = [{"value": value, "name": str(label)} for value, label in Party.choices]
-        return Response(ser.PartySerializer(rows, many=True).data)
+        return Response(ser.CogovPartySerializer(rows, many=True).data)
 
 
 class JointMeetingDetailApi(ActorMixin, APIView):

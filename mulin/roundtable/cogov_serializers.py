@@ -21,7 +21,7 @@ class CompoundSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PartySerializer(serializers.Serializer):
+class CogovPartySerializer(serializers.Serializer):
     value = serializers.CharField()
     name = serializers.CharField()
 

@@ -127,6 +127,9 @@ def _xlsx_text(content: bytes) -> str:
     return "\n".join(repr(row) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True))
 
 
+from tests.security.test_sec_mass_assignment import _restore_sequences, _sequences  # noqa: E402
+
+
 def _world(
     cast, ballot, kind: str, *, resident: str, neighbour: str, everything: bool = True
 ) -> tuple[dict[str, str], dict[str, str]]:  # type: ignore[no-untyped-def]
@@ -134,6 +137,8 @@ def _world(
     (two of three have voted) and after it closed (the street administrator voted 改成小花园)."""
     topic, meeting, auditor = ballot
     cache.clear()  # cached counts (the unread badge) would carry over from the world before
+    # PostgreSQL's sequences do not roll back: without this the second world's rows get other ids.
+    sequences = _sequences()
     with transaction.atomic():
         decision = _open(cast, topic, meeting, kind)
         option = {o.label: o for o in decision.options.all()}
@@ -150,6 +155,7 @@ def _world(
             after = _surfaces(cast, topic, meeting, decision, auditor, everything)
         assert Vote.objects.filter(decision=decision).count() == 3
         transaction.set_rollback(True)
+    _restore_sequences(sequences)
     return during, after
 
 
